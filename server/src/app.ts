@@ -1,0 +1,98 @@
+import { limits } from '@twostep/shared';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv, Deps } from './deps.ts';
+import { ApiError } from './lib/errors.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { authRoutes } from './routes/auth.ts';
+import { eventRoutes } from './routes/events.ts';
+import { grantRoutes } from './routes/grants.ts';
+import { memberRoutes } from './routes/members.ts';
+import { phoneRoutes } from './routes/phones.ts';
+
+const extensionOrigin = /^(chrome|moz)-extension:\/\/[a-z0-9-]+$/;
+const bodyMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A log line for an unexpected error. Query parameters are cut: they may hold ciphertexts or hashes. */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown error';
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.name}: ${error.message.split('\nparams:')[0]!.slice(0, 300)}${cause.slice(0, 300)}`;
+}
+
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    await next();
+    c.header('Cache-Control', 'no-store');
+    c.header('X-Content-Type-Options', 'nosniff');
+  });
+  app.use(
+    cors({
+      origin: (origin) =>
+        extensionOrigin.test(origin) || deps.settings.allowedOrigins.includes(origin) ? origin : null,
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowHeaders: ['Authorization', 'Content-Type'],
+      exposeHeaders: ['Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  app.use(async (c, next) => {
+    if (!bodyMethods.has(c.req.method)) return next();
+    const length = c.req.header('content-length');
+    const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+    if (!hasBody) return next();
+    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const wanted = c.req.path.endsWith('/accounts/import') ? 'text/csv' : 'application/json';
+    if (type !== wanted) throw new ApiError('unsupported_media_type', `Send the body as ${wanted}.`);
+    return next();
+  });
+  app.use(
+    bodyLimit({
+      maxSize: limits.importMaxBytes,
+      onError: () => {
+        throw new ApiError('payload_too_large', 'The request body is too large.');
+      },
+    }),
+  );
+  app.use(async (c, next) => {
+    if (c.req.path.endsWith('/accounts/import')) return next();
+    return bodyLimit({
+      maxSize: limits.bodyMaxBytes,
+      onError: () => {
+        throw new ApiError('payload_too_large', `The request body is larger than ${limits.bodyMaxBytes} bytes.`);
+      },
+    })(c, next);
+  });
+
+  const routes = app
+    .route('/v1', authRoutes)
+    .route('/v1/members', memberRoutes)
+    .route('/v1/accounts', accountRoutes)
+    .route('/v1/accounts', grantRoutes)
+    .route('/v1/phones', phoneRoutes)
+    .route('/v1/events', eventRoutes);
+
+  app.notFound((c) => c.json(new ApiError('not_found', 'No such endpoint.').body(), 404));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return c.json(error.body(), error.status as 400);
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      const code = error.status === 413 ? 'payload_too_large' : 'invalid_request';
+      const message = /json/i.test(error.message) ? 'The body is not valid JSON.' : error.message || 'Bad request.';
+      return c.json(new ApiError(code, message).body(), error.status);
+    }
+    deps.log(`error ${c.req.method} ${c.req.path}: ${describeError(error)}`);
+    return c.json(new ApiError('internal_error', 'Something went wrong on the server.').body(), 500);
+  });
+
+  return routes;
+}
+
+export type App = ReturnType<typeof createApp>;

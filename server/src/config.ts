@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+// The one module that knows the environment's names (DESIGN.md section 7). Entries pass in their env.
+
+const countries = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((code) => code.trim().toUpperCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'SMS_ALLOWED_COUNTRIES takes two-letter ISO codes.')));
+
+const configSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z.string().min(1).default('file:./data/twostep.db'),
+    DATABASE_AUTH_TOKEN: z.string().optional(),
+    TWOSTEP_SECRET: z.string().min(32, 'TWOSTEP_SECRET must be at least 32 characters.').optional(),
+    NODE_ENV: z.string().default('development'),
+    SMS_PROVIDER: z.enum(['outbox', 'twilio']).default('outbox'),
+    TWILIO_ACCOUNT_SID: z.string().optional(),
+    TWILIO_AUTH_TOKEN: z.string().optional(),
+    TWILIO_FROM: z.string().optional(),
+    TWILIO_API_BASE: z.url().default('https://api.twilio.com'),
+    SMS_ALLOWED_COUNTRIES: countries,
+    ALLOWED_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SMS_PROVIDER === 'twilio') {
+      for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const) {
+        if (!env[key])
+          ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required with SMS_PROVIDER=twilio.` });
+      }
+    }
+    if (env.NODE_ENV === 'production' && !env.TWOSTEP_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['TWOSTEP_SECRET'], message: 'TWOSTEP_SECRET is required in production.' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export function readConfig(env: Record<string, string | undefined>): Config {
+  const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = configSchema.safeParse(blankless);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

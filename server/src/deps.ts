@@ -1,0 +1,46 @@
+import type { Db } from './db/db.ts';
+import type { Keys } from './lib/crypto.ts';
+
+export type Clock = { now: () => number };
+
+export type SmsMessage = { teamId: string; to: string; body: string; key: string };
+export type SmsResult =
+  | { ok: true; providerId: string | null }
+  | { ok: false; retryable: boolean; retryAfterMs?: number; error: string };
+
+/** Delivers one text message. Implementations never log the body. */
+export interface SmsSender {
+  readonly name: 'outbox' | 'twilio';
+  send(message: SmsMessage): Promise<SmsResult>;
+}
+
+export type AppSettings = {
+  version: string;
+  smsAllowedCountries: string[];
+  allowedOrigins: string[];
+};
+
+/** Everything the app needs from its runtime. Node, Workers and tests each build their own. */
+export type Deps = {
+  db: Db;
+  sms: SmsSender;
+  clock: Clock;
+  keys: Keys;
+  settings: AppSettings;
+  /** Runs work after the response (Workers: ctx.waitUntil); errors are the task's own to handle. */
+  background: (task: () => Promise<unknown>) => void;
+  log: (line: string) => void;
+};
+
+export type AuthedMember = {
+  id: string;
+  teamId: string;
+  name: string;
+  email: string;
+  role: 'owner' | 'lead' | 'member';
+  sessionId: string;
+};
+
+export type AppEnv = {
+  Variables: { deps: Deps; member: AuthedMember };
+};

@@ -1,0 +1,51 @@
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import { createMiddleware } from 'hono/factory';
+import { members, sessions } from '../db/schema.ts';
+import type { AppEnv } from '../deps.ts';
+import { sha256 } from '../lib/crypto.ts';
+import { ApiError } from '../lib/errors.ts';
+
+const rank = { member: 0, lead: 1, owner: 2 } as const;
+
+/** Resolves the bearer token to a live session of a member who has not been removed. */
+export const requireMember = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header('Authorization') ?? '';
+  const match = /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(header);
+  if (!match) throw new ApiError('unauthorized', 'Sign in first: send Authorization: Bearer <token>.');
+  const { db, clock } = c.var.deps;
+  const [row] = await db
+    .select({
+      sessionId: sessions.id,
+      id: members.id,
+      teamId: members.teamId,
+      name: members.name,
+      email: members.email,
+      role: members.role,
+    })
+    .from(sessions)
+    .innerJoin(members, eq(members.id, sessions.memberId))
+    .where(
+      and(
+        eq(sessions.tokenHash, await sha256(match[1]!)),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, clock.now()),
+        isNull(members.removedAt),
+      ),
+    )
+    .limit(1);
+  if (!row) throw new ApiError('unauthorized', 'This session has ended. Sign in again.');
+  c.set('member', row);
+  await next();
+});
+
+/** Only for roles at or above `role`; a member below it is told plainly (the route itself is no secret). */
+export function requireRole(role: 'lead' | 'owner') {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (rank[c.var.member.role] < rank[role]) {
+      throw new ApiError('forbidden', role === 'owner' ? 'Only the owner may do this.' : 'Only a lead may do this.');
+    }
+    await next();
+  });
+}
+
+export const isLead = (role: keyof typeof rank) => rank[role] >= rank.lead;

@@ -1,0 +1,56 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { readConfig } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import type { Deps } from './deps.ts';
+import { deriveKeys, randomBytes, toBase64Url } from './lib/crypto.ts';
+import { outboxSender } from './sms/outbox-sender.ts';
+import { apiVersion } from './version.ts';
+
+/** Development only: a secret made once and kept beside the database, readable by its owner alone. */
+function devSecret(dataDir: string): string {
+  const path = join(dataDir, 'secret');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = toBase64Url(randomBytes(32));
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return secret;
+}
+
+const config = readConfig(process.env);
+const dataDir = resolve(process.env.TWOSTEP_DATA_DIR ?? 'data');
+const log = (line: string) => console.log(line);
+const database = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+const clock = { now: () => Date.now() };
+const deps: Deps = {
+  db: database.db,
+  clock,
+  keys: await deriveKeys(config.TWOSTEP_SECRET ?? devSecret(dataDir)),
+  sms: outboxSender(database.db, clock, log),
+  settings: {
+    version: apiVersion,
+    smsAllowedCountries: config.SMS_ALLOWED_COUNTRIES,
+    allowedOrigins: config.ALLOWED_ORIGINS,
+  },
+  background: (task) => {
+    task().catch((error: unknown) => log(`background task failed: ${error instanceof Error ? error.name : 'error'}`));
+  },
+  log,
+};
+const app = createApp(deps);
+
+const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  console.log(`listening on http://${host}:${info.port}`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    server.close();
+    database.close();
+    process.exit(0);
+  });
+}

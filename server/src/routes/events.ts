@@ -1,0 +1,41 @@
+import { eventsQuery } from '@twostep/shared';
+import { and, desc, eq, lt } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { events } from '../db/schema.ts';
+import type { AppEnv } from '../deps.ts';
+import { valid } from '../lib/validate.ts';
+import { isLead, requireMember } from '../middleware/auth.ts';
+
+export const eventRoutes = new Hono<AppEnv>().use(requireMember).get('/', valid('query', eventsQuery), async (c) => {
+  const me = c.var.member;
+  const query = c.req.valid('query');
+  const filters = [eq(events.teamId, me.teamId)];
+  // A member sees only what they did themselves.
+  if (!isLead(me.role)) filters.push(eq(events.actor, me.id));
+  else if (query.memberId) filters.push(eq(events.actor, query.memberId));
+  if (query.accountId) filters.push(eq(events.accountId, query.accountId));
+  if (query.before) filters.push(lt(events.id, query.before));
+  const rows = await c.var.deps.db
+    .select()
+    .from(events)
+    .where(and(...filters))
+    .orderBy(desc(events.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const next = rows.length > query.limit ? (page.at(-1)?.id ?? null) : null;
+  return c.json(
+    {
+      events: page.map((row) => ({
+        id: row.id,
+        at: new Date(row.at).toISOString(),
+        actor: row.actor,
+        action: row.action,
+        target: row.target,
+        result: row.result,
+        ip: row.ip,
+      })),
+      next,
+    },
+    200,
+  );
+});

@@ -1,0 +1,109 @@
+import type { Account, Platform, TwoStepStatus } from '@twostep/shared';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import type { Db } from '../db/db.ts';
+import { accounts, enrollments, members, phones } from '../db/schema.ts';
+import { maskPhone } from '../lib/phone.ts';
+
+/** Who is asking: leads and owners see every account of the team, a member only the granted ones. */
+export type Viewer = { teamId: string; memberId: string; lead: boolean; now: number };
+
+export function visibleTo(viewer: Viewer): SQL {
+  const team = eq(accounts.teamId, viewer.teamId);
+  if (viewer.lead) return team;
+  return and(
+    team,
+    sql`EXISTS (SELECT 1 FROM grants g WHERE g.account_id = ${accounts.id} AND g.member_id = ${viewer.memberId})`,
+  )!;
+}
+
+/** Pending = no enrollment yet, and an unexpired enroll challenge is open (DESIGN.md section 8). */
+export const pendingEnroll = (now: number) =>
+  sql<number>`EXISTS (SELECT 1 FROM challenges ch WHERE ch.account_id = ${accounts.id} AND ch.purpose = 'enroll'
+    AND ch.status = 'pending' AND ch.expires_at > ${now})`;
+
+export function statusIs(status: TwoStepStatus, now: number): SQL {
+  if (status === 'on') return sql`${enrollments.accountId} IS NOT NULL`;
+  if (status === 'pending') return sql`${enrollments.accountId} IS NULL AND ${pendingEnroll(now)}`;
+  return sql`${enrollments.accountId} IS NULL AND NOT ${pendingEnroll(now)}`;
+}
+
+const holderMember = alias(members, 'holder_member');
+
+/** One query for any number of accounts, with their two-step state and backup-code counts. */
+export function selectAccounts(db: Db, now: number) {
+  return db
+    .select({
+      id: accounts.id,
+      platform: accounts.platform,
+      handle: accounts.handle,
+      client: accounts.client,
+      loginName: accounts.loginName,
+      notes: accounts.notes,
+      enrolled: enrollments.accountId,
+      verifiedAt: enrollments.verifiedAt,
+      phoneId: phones.id,
+      number: phones.number,
+      label: phones.label,
+      holderMemberId: phones.holderMemberId,
+      holderName: sql<string | null>`coalesce(${holderMember.name}, ${phones.holderName})`,
+      pending: pendingEnroll(now),
+      total: sql<number>`(SELECT count(*) FROM backup_codes b WHERE b.account_id = ${accounts.id})`,
+      remaining: sql<number>`(SELECT count(*) FROM backup_codes b WHERE b.account_id = ${accounts.id} AND b.used_at IS NULL)`,
+    })
+    .from(accounts)
+    .leftJoin(enrollments, eq(enrollments.accountId, accounts.id))
+    .leftJoin(phones, eq(phones.id, enrollments.phoneId))
+    .leftJoin(holderMember, eq(holderMember.id, phones.holderMemberId))
+    .$dynamic();
+}
+
+type AccountRow = Awaited<ReturnType<ReturnType<typeof selectAccounts>['execute']>>[number];
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function toAccount(row: AccountRow): Account {
+  const status: TwoStepStatus = row.enrolled ? 'on' : row.pending ? 'pending' : 'off';
+  const phone =
+    row.enrolled && row.phoneId && row.number
+      ? {
+          id: row.phoneId,
+          masked: maskPhone(row.number),
+          label: row.label,
+          holder: row.holderName ? { memberId: row.holderMemberId, name: row.holderName } : null,
+        }
+      : null;
+  return {
+    id: row.id,
+    platform: row.platform as Platform,
+    handle: row.handle,
+    client: row.client,
+    loginName: row.loginName,
+    notes: row.notes,
+    twoStep: { status, phone, verifiedAt: iso(row.verifiedAt) },
+    backupCodes: { remaining: Number(row.remaining), total: Number(row.total) },
+  };
+}
+
+export async function findAccount(db: Db, viewer: Viewer, id: string): Promise<Account | null> {
+  const [row] = await selectAccounts(db, viewer.now)
+    .where(and(visibleTo(viewer), eq(accounts.id, id)))
+    .limit(1);
+  return row ? toAccount(row) : null;
+}
+
+export function encodeCursor(platform: string, handle: string): string {
+  return btoa(JSON.stringify([platform, handle])).replace(/=+$/, '');
+}
+
+export function decodeCursor(cursor: string): [string, string] | null {
+  try {
+    const value: unknown = JSON.parse(atob(cursor));
+    if (Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string')) {
+      return value as [string, string];
+    }
+  } catch {}
+  return null;
+}
+
+export const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;

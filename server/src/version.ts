@@ -1,0 +1,1 @@
+export const apiVersion = '0.1.0';

@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Role } from '@twostep/shared';
+import { afterEach } from 'vitest';
+import { createApp } from '../src/app.ts';
+import { openDatabase } from '../src/db/client.ts';
+import type { Deps, SmsMessage, SmsResult, SmsSender } from '../src/deps.ts';
+import { deriveKeys } from '../src/lib/crypto.ts';
+
+export const testSecret = 'test-secret-that-is-long-enough-for-hkdf-0123456789';
+
+export type FakeClock = { now: () => number; advance: (ms: number) => void; set: (ms: number) => void };
+
+export function fakeClock(start = Date.UTC(2026, 10, 28, 9, 0, 0)): FakeClock {
+  let time = start;
+  return { now: () => time, advance: (ms) => (time += ms), set: (ms) => (time = ms) };
+}
+
+/** Records every message; `next` lets a test script the provider's answers. */
+export function fakeSms(): SmsSender & { sent: SmsMessage[]; next: SmsResult[] } {
+  const sent: SmsMessage[] = [];
+  const next: SmsResult[] = [];
+  return {
+    name: 'outbox',
+    sent,
+    next,
+    async send(message) {
+      sent.push(message);
+      return next.shift() ?? { ok: true, providerId: `SM${sent.length}` };
+    },
+  };
+}
+
+/** Which database the integration suite runs on: TEST_DB=memory (default), file, or a libSQL server URL. */
+export function testDatabaseUrl(): { url: string; cleanup: () => void } {
+  const kind = process.env.TEST_DB ?? 'memory';
+  if (kind === 'memory') return { url: ':memory:', cleanup: () => {} };
+  if (kind === 'file') {
+    const dir = mkdtempSync(join(tmpdir(), 'twostep-test-'));
+    return { url: `file:${join(dir, 'test.db')}`, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  return { url: kind, cleanup: () => {} };
+}
+
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+export type Harness = Awaited<ReturnType<typeof makeHarness>>;
+
+/** A fresh app on a fresh database, with a fake clock and a fake SMS sender. */
+export async function makeHarness(
+  options: { url?: string; sms?: SmsSender; settings?: Partial<Deps['settings']> } = {},
+) {
+  const target = options.url ? { url: options.url, cleanup: () => {} } : testDatabaseUrl();
+  const database = await openDatabase(target.url);
+  cleanups.push(() => {
+    database.close();
+    target.cleanup();
+  });
+  const clock = fakeClock();
+  const sms = options.sms ?? fakeSms();
+  const pending: Promise<unknown>[] = [];
+  const logs: string[] = [];
+  const deps: Deps = {
+    db: database.db,
+    clock,
+    sms,
+    keys: await deriveKeys(testSecret),
+    settings: { version: 'test', smsAllowedCountries: [], allowedOrigins: [], ...options.settings },
+    background: (task) => void pending.push(task()),
+    log: (line) => void logs.push(line),
+  };
+  const app = createApp(deps);
+
+  async function call(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.Authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      headers['Content-Type'] ??= 'application/json';
+    }
+    const response = await app.request(path, { method, headers, body });
+    const text = await response.text();
+    // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the contract answers.
+    const json: any = text ? JSON.parse(text) : null;
+    return { status: response.status, body: json, headers: response.headers };
+  }
+
+  let counter = 0;
+  const owner = await call('POST', '/v1/setup', {
+    body: { team: 'Acme Agency', name: 'Olivia Owner', email: 'owner@acme.test', password: 'owner password 123' },
+  });
+
+  /** Invites and signs in a new member of the given role; returns its id and token. */
+  async function addMember(role: Exclude<Role, 'owner'> | 'owner' = 'member', name = `Member ${++counter}`) {
+    const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${counter}@acme.test`;
+    const invite = await call('POST', '/v1/invites', {
+      token: owner.body.token,
+      body: { email, role: role === 'owner' ? 'lead' : role },
+    });
+    const accepted = await call('POST', '/v1/invites/accept', {
+      body: { token: invite.body.token, name, password: 'member password 123' },
+    });
+    if (role === 'owner')
+      await call('PATCH', `/v1/members/${accepted.body.member.id}`, { token: owner.body.token, body: { role } });
+    return { id: accepted.body.member.id as string, token: accepted.body.token as string, email, name };
+  }
+
+  async function addAccount(body: Record<string, unknown> = {}) {
+    const response = await call('POST', '/v1/accounts', {
+      token: owner.body.token,
+      body: { platform: 'instagram', handle: `acct${++counter}`, client: 'Acme', ...body },
+    });
+    return response.body.account;
+  }
+
+  async function grant(accountId: string, memberId: string) {
+    return call('PUT', `/v1/accounts/${accountId}/grants/${memberId}`, { token: owner.body.token });
+  }
+
+  /** Waits for work the app started after its responses (SMS dispatch). */
+  async function settle() {
+    while (pending.length) await Promise.allSettled(pending.splice(0));
+  }
+
+  return {
+    app,
+    deps,
+    db: database.db,
+    client: database.client,
+    url: target.url,
+    clock,
+    sms,
+    logs,
+    call,
+    settle,
+    owner: { id: owner.body.member.id as string, token: owner.body.token as string },
+    addMember,
+    addAccount,
+    grant,
+  };
+}

@@ -1,0 +1,51 @@
+import type { Platform, Purpose, Role, TwoStepStatus } from './schemas.ts';
+
+export type Member = { id: string; name: string; email: string; role: Role };
+export type MemberListItem = Member & { createdAt: string; removedAt: string | null };
+export type Session = { token: string; member: Member };
+
+export type Holder = { memberId: string | null; name: string };
+export type PhoneSummary = { id: string; masked: string; label: string | null; holder: Holder | null };
+export type Phone = PhoneSummary & {
+  number: string;
+  verifiedAt: string | null;
+  protects: { accountId: string; platform: Platform; handle: string }[];
+};
+
+export type Account = {
+  id: string;
+  platform: Platform;
+  handle: string;
+  client: string | null;
+  loginName: string | null;
+  notes: string | null;
+  twoStep: { status: TwoStepStatus; phone: PhoneSummary | null; verifiedAt: string | null };
+  backupCodes: { remaining: number; total: number };
+};
+export type AccountPage = { accounts: Account[]; next: string | null };
+
+export type Invite = { id: string; email: string; role: Role; expiresAt: string };
+export type Grant = { memberId: string; name: string; grantedAt: string };
+
+export type ChallengeStatus = 'pending' | 'verified' | 'locked' | 'expired' | 'delivery_failed';
+export type Challenge = {
+  id: string;
+  purpose: Purpose;
+  accountId: string;
+  sentTo: string;
+  expiresAt: string;
+  resendAfter: string | null;
+  attemptsLeft: number;
+  status: ChallengeStatus;
+};
+
+export type AuditEvent = {
+  id: string;
+  at: string;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  result: string;
+  ip: string | null;
+};
+export type EventPage = { events: AuditEvent[]; next: string | null };
