@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '@twostep/shared';
+import { sql } from 'drizzle-orm';
 import { afterEach } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { openDatabase } from '../src/db/client.ts';
@@ -135,7 +136,8 @@ export async function makeHarness(
     app,
     deps,
     db: database.db,
-    client: database.client,
+    /** Raw SQL for assertions about what is stored; works on every database the suite runs on. */
+    query: <Row = Record<string, unknown>>(text: string) => database.db.all<Row>(sql.raw(text)),
     url: target.url,
     clock,
     sms,

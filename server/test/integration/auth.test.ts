@@ -79,10 +79,10 @@ describe('setup and sessions', () => {
 
   it('stores only hashes of passwords and tokens', async () => {
     const h = await makeHarness();
-    const rows = await h.client.execute('SELECT password_hash FROM members');
-    expect(String(rows.rows[0]?.password_hash)).toMatch(/^pbkdf2-sha256\$100000\$/);
-    const tokens = await h.client.execute('SELECT token_hash FROM sessions');
-    expect(tokens.rows.map((row) => row.token_hash)).not.toContain(h.owner.token);
+    const rows = await h.query<{ password_hash: string }>('SELECT password_hash FROM members');
+    expect(rows[0]?.password_hash).toMatch(/^pbkdf2-sha256\$100000\$/);
+    const tokens = await h.query<{ token_hash: string }>('SELECT token_hash FROM sessions');
+    expect(tokens.map((row) => row.token_hash)).not.toContain(h.owner.token);
   });
 });
 
@@ -122,8 +122,8 @@ describe('invites', () => {
     const body = { token: invite.body.token, name: 'P', password: 'p password 12345' };
     const results = await Promise.all(Array.from({ length: 8 }, () => h.call('POST', '/v1/invites/accept', { body })));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-    const count = await h.client.execute("SELECT count(*) AS n FROM members WHERE email = 'p@acme.test'");
-    expect(Number(count.rows[0]?.n)).toBe(1);
+    const count = await h.query<{ n: number }>("SELECT count(*) AS n FROM members WHERE email = 'p@acme.test'");
+    expect(Number(count[0]?.n)).toBe(1);
   });
 
   it('refuses to invite someone already on the team', async () => {
