@@ -35,18 +35,21 @@ export const grantRoutes = new Hono<AppEnv>()
       .from(members)
       .where(and(eq(members.id, memberId), eq(members.teamId, teamId), isNull(members.removedAt)));
     if (!member) throw notFound('That member');
+    const memberActive = sql`EXISTS (SELECT 1 FROM members WHERE id = ${memberId} AND removed_at IS NULL)`;
+    // The event goes first, decided on the state the insert is about to change: a grant that already
+    // exists (a repeated PUT, or a parallel one in the same millisecond) is no change and writes no event.
     await db.batch([
-      db.run(sql`
-        INSERT INTO grants (account_id, member_id, team_id, granted_at)
-        SELECT ${id}, ${memberId}, ${teamId}, ${now}
-        WHERE EXISTS (SELECT 1 FROM members WHERE id = ${memberId} AND removed_at IS NULL)
-        ON CONFLICT DO NOTHING`),
       eventInsertWhen(
         c.var.deps,
         auditContext(c),
         { action: 'grant.added', target: memberId, accountId: id },
-        sql`EXISTS (SELECT 1 FROM grants WHERE account_id = ${id} AND member_id = ${memberId} AND granted_at = ${now})`,
+        sql`${memberActive} AND NOT EXISTS (SELECT 1 FROM grants WHERE account_id = ${id} AND member_id = ${memberId})`,
       ),
+      db.run(sql`
+        INSERT INTO grants (account_id, member_id, team_id, granted_at)
+        SELECT ${id}, ${memberId}, ${teamId}, ${now}
+        WHERE ${memberActive}
+        ON CONFLICT DO NOTHING`),
     ]);
     return c.body(null, 204);
   })
