@@ -1,0 +1,94 @@
+import type { Harness } from './harness.ts';
+import { nextMobile } from './seed.ts';
+
+// Who may call which route: one line per route of the router, keyed by `METHOD path` exactly as Hono lists it.
+// integration/authorization.test.ts fails when the router has a route missing here, or this table one the router lacks.
+
+/**
+ * anyone: no session needed; member: any signed-in member; grantee: a member needs a grant on the account in the
+ * path (without one it is 404, like an unknown id); lead / owner: that role or above (a member gets 403);
+ * leadOnAccount: lead-only and account-scoped (a member gets the same 403 for any id, so nothing leaks).
+ */
+export type Rule = 'anyone' | 'member' | 'grantee' | 'lead' | 'leadOnAccount' | 'owner';
+
+export type Who = { id: string; token: string };
+
+export type AccessContext = {
+  h: Harness;
+  /** Granted to `memberWithGrant` only. */
+  account: { id: string };
+  memberWithoutGrant: Who;
+  memberWithGrant: Who;
+  lead: Who;
+  newAccount: () => Promise<{ id: string }>;
+  newMember: () => Promise<{ id: string }>;
+  newPhone: () => Promise<{ id: string }>;
+  newInviteToken: () => Promise<string>;
+  unique: () => number;
+};
+
+export type AccessRequest = { path: string; body?: unknown };
+/** `ok` is the status a caller who may use the route gets for the request `request` builds (fresh per caller). */
+export type RouteAccess = {
+  rule: Rule;
+  ok: number;
+  request: (x: AccessContext) => AccessRequest | Promise<AccessRequest>;
+};
+
+const rule =
+  (kind: Rule) =>
+  (ok: number, request: RouteAccess['request']): RouteAccess => ({ rule: kind, ok, request });
+const [anyone, member, grantee, lead, leadOnAccount, owner] = (
+  ['anyone', 'member', 'grantee', 'lead', 'leadOnAccount', 'owner'] as const
+).map(rule);
+
+const ownerSignIn = { email: 'owner@acme.test', password: 'owner password 123' };
+const setupAgain = { team: 'Again', name: 'Eve', email: 'eve@acme.test', password: 'another password 1' };
+
+export const routeAccess: Record<string, RouteAccess> = {
+  'GET /v1/health': anyone(200, () => ({ path: '/v1/health' })),
+  // Set up once, so every later caller gets 409 already_set_up (never 401).
+  'POST /v1/setup': anyone(409, () => ({ path: '/v1/setup', body: setupAgain })),
+  'POST /v1/sessions': anyone(201, () => ({ path: '/v1/sessions', body: ownerSignIn })),
+  'DELETE /v1/sessions/current': member(204, () => ({ path: '/v1/sessions/current' })),
+  'GET /v1/me': member(200, () => ({ path: '/v1/me' })),
+  'POST /v1/invites': lead(201, (x) => ({
+    path: '/v1/invites',
+    body: { email: `i${x.unique()}@acme.test`, role: 'member' },
+  })),
+  'POST /v1/invites/accept': anyone(201, async (x) => ({
+    path: '/v1/invites/accept',
+    body: { token: await x.newInviteToken(), name: 'Newcomer', password: 'newcomer password' },
+  })),
+  'GET /v1/members': lead(200, () => ({ path: '/v1/members' })),
+  'PATCH /v1/members/:id': owner(200, async (x) => ({
+    path: `/v1/members/${(await x.newMember()).id}`,
+    body: { role: 'lead' },
+  })),
+  'DELETE /v1/members/:id': lead(200, async (x) => ({ path: `/v1/members/${(await x.newMember()).id}` })),
+  'GET /v1/accounts': member(200, () => ({ path: '/v1/accounts' })),
+  'POST /v1/accounts': lead(201, (x) => ({
+    path: '/v1/accounts',
+    body: { platform: 'x', handle: `new${x.unique()}` },
+  })),
+  'GET /v1/accounts/:id': grantee(200, (x) => ({ path: `/v1/accounts/${x.account.id}` })),
+  'PATCH /v1/accounts/:id': leadOnAccount(200, (x) => ({ path: `/v1/accounts/${x.account.id}`, body: { notes: 'n' } })),
+  'DELETE /v1/accounts/:id': leadOnAccount(200, async (x) => ({ path: `/v1/accounts/${(await x.newAccount()).id}` })),
+  'GET /v1/accounts/:id/grants': leadOnAccount(200, (x) => ({ path: `/v1/accounts/${x.account.id}/grants` })),
+  'PUT /v1/accounts/:id/grants/:memberId': leadOnAccount(204, async (x) => ({
+    path: `/v1/accounts/${(await x.newAccount()).id}/grants/${x.memberWithGrant.id}`,
+  })),
+  'DELETE /v1/accounts/:id/grants/:memberId': leadOnAccount(204, async (x) => {
+    const account = await x.newAccount();
+    await x.h.grant(account.id, x.memberWithGrant.id);
+    return { path: `/v1/accounts/${account.id}/grants/${x.memberWithGrant.id}` };
+  }),
+  'GET /v1/phones': lead(200, () => ({ path: '/v1/phones' })),
+  'POST /v1/phones': lead(201, () => ({ path: '/v1/phones', body: { number: nextMobile() } })),
+  'PATCH /v1/phones/:id': lead(200, async (x) => ({
+    path: `/v1/phones/${(await x.newPhone()).id}`,
+    body: { label: 'L' },
+  })),
+  'DELETE /v1/phones/:id': lead(200, async (x) => ({ path: `/v1/phones/${(await x.newPhone()).id}` })),
+  'GET /v1/events': member(200, () => ({ path: '/v1/events' })),
+};
