@@ -7,10 +7,14 @@ import type { AppEnv, Deps } from './deps.ts';
 import { ApiError } from './lib/errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { authRoutes } from './routes/auth.ts';
+import { challengeRoutes } from './routes/challenges.ts';
+import { devRoutes } from './routes/dev.ts';
 import { eventRoutes } from './routes/events.ts';
 import { grantRoutes } from './routes/grants.ts';
 import { memberRoutes } from './routes/members.ts';
 import { phoneRoutes } from './routes/phones.ts';
+import { secretRoutes } from './routes/secrets.ts';
+import { twoStepRoutes } from './routes/two-step.ts';
 
 const extensionOrigin = /^(chrome|moz)-extension:\/\/[a-z0-9-]+$/;
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -74,8 +78,14 @@ export function createApp(deps: Deps) {
     .route('/v1/members', memberRoutes)
     .route('/v1/accounts', accountRoutes)
     .route('/v1/accounts', grantRoutes)
+    .route('/v1/accounts', twoStepRoutes)
+    .route('/v1/accounts', secretRoutes)
+    .route('/v1/challenges', challengeRoutes)
     .route('/v1/phones', phoneRoutes)
     .route('/v1/events', eventRoutes);
+
+  // The dev outbox exists only in outbox mode; in every other mode the route is simply not there.
+  if (deps.sms.name === 'outbox') app.route('/v1/dev', devRoutes);
 
   app.notFound((c) => c.json(new ApiError('not_found', 'No such endpoint.').body(), 404));
   app.onError((error, c) => {

@@ -57,13 +57,15 @@ export async function makeHarness(
 ) {
   const target = options.url ? { url: options.url, cleanup: () => {} } : testDatabaseUrl();
   const database = await openDatabase(target.url);
-  cleanups.push(() => {
+  const pending: Promise<unknown>[] = [];
+  cleanups.push(async () => {
+    // Let work the app started after a response finish before its database goes away.
+    while (pending.length) await Promise.allSettled(pending.splice(0));
     database.close();
     target.cleanup();
   });
   const clock = fakeClock();
   const sms = options.sms ?? fakeSms();
-  const pending: Promise<unknown>[] = [];
   const logs: string[] = [];
   const deps: Deps = {
     db: database.db,
@@ -140,7 +142,8 @@ export async function makeHarness(
     query: <Row = Record<string, unknown>>(text: string) => database.db.all<Row>(sql.raw(text)),
     url: target.url,
     clock,
-    sms,
+    /** The fake provider (unless the test passed its own sender). */
+    sms: sms as ReturnType<typeof fakeSms>,
     logs,
     call,
     settle,

@@ -18,7 +18,9 @@ export async function openDatabase(url: string, authToken?: string): Promise<Ope
     const path = url.slice('file:'.length).split('?')[0]!;
     if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   }
-  const client = createClient({ url, authToken });
+  // One connection for a local database: pragmas are per connection, and the native driver runs each
+  // statement synchronously on this thread anyway, so a pool would only add connections without them.
+  const client = createClient({ url, authToken, ...(isFile || url === ':memory:' ? { concurrency: 1 } : {}) });
   if (isFile || url === ':memory:') {
     // WAL for concurrent readers; FULL so a committed code consumption survives power loss.
     if (isFile) await client.execute('PRAGMA journal_mode = WAL');

@@ -224,6 +224,15 @@ export const secrets = sqliteTable('secrets', {
   updatedBy: text('updated_by').notNull(),
 });
 
+export const backupCodeSets = sqliteTable('backup_code_sets', {
+  accountId: text('account_id')
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: 'cascade' }),
+  teamId: text('team_id').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  updatedBy: text('updated_by').notNull(),
+});
+
 export const backupCodes = sqliteTable(
   'backup_codes',
   {
@@ -237,6 +246,8 @@ export const backupCodes = sqliteTable(
     createdAt: integer('created_at').notNull(),
     usedAt: integer('used_at'),
     usedBy: text('used_by'),
+    // Set by the reveal that claimed this code; later statements of the same batch key on it.
+    revealId: text('reveal_id'),
   },
   (t) => [index('backup_codes_account').on(t.accountId, t.usedAt)],
 );
@@ -254,6 +265,8 @@ export const events = sqliteTable(
     result: text('result').notNull(),
     ip: text('ip'),
     accountId: text('account_id'),
+    // Free text a person gave for the action (a reveal's or a forced removal's reason). Never a secret.
+    detail: text('detail'),
   },
   (t) => [index('events_actor').on(t.actor, t.id), index('events_account').on(t.accountId, t.id)],
 );

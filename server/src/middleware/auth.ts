@@ -9,6 +9,8 @@ const rank = { member: 0, lead: 1, owner: 2 } as const;
 
 /** Resolves the bearer token to a live session of a member who has not been removed. */
 export const requireMember = createMiddleware<AppEnv>(async (c, next) => {
+  // Sub-apps mounted on one path each ask for a member: resolve the session once per request.
+  if (c.var.member) return next();
   const header = c.req.header('Authorization') ?? '';
   const match = /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(header);
   if (!match) throw new ApiError('unauthorized', 'Sign in first: send Authorization: Bearer <token>.');

@@ -10,6 +10,7 @@ export type EventInput = {
   result?: string;
   accountId?: string | null;
   actor?: string | null;
+  detail?: string | null;
 };
 
 export type EventContext = { teamId: string; actor: string | null; ip: string | null };
@@ -30,6 +31,7 @@ export function eventInsert(deps: Pick<Deps, 'db' | 'clock'>, context: EventCont
     result: input.result ?? 'ok',
     ip: context.ip,
     accountId: input.accountId ?? null,
+    detail: input.detail ?? null,
   });
 }
 
@@ -46,9 +48,9 @@ export function eventInsertWhen(
   const now = deps.clock.now();
   const actor = input.actor === undefined ? context.actor : input.actor;
   return deps.db.run(sql`
-    INSERT INTO events (id, team_id, at, actor, action, target, result, ip, account_id)
+    INSERT INTO events (id, team_id, at, actor, action, target, result, ip, account_id, detail)
     SELECT ${newId(now)}, ${context.teamId}, ${now}, ${actor}, ${input.action}, ${input.target ?? null},
-           ${input.result ?? 'ok'}, ${context.ip}, ${input.accountId ?? null}
+           ${input.result ?? 'ok'}, ${context.ip}, ${input.accountId ?? null}, ${input.detail ?? null}
     WHERE ${condition}`);
 }
 

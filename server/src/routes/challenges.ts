@@ -1,0 +1,52 @@
+import { idParam, verifyBody } from '@twostep/shared';
+import { type Context, Hono } from 'hono';
+import type { AppEnv } from '../deps.ts';
+import { ApiError, notFound } from '../lib/errors.ts';
+import { valid } from '../lib/validate.ts';
+import { requireMember } from '../middleware/auth.ts';
+import { findAccount } from '../services/accounts.ts';
+import { auditContext } from '../services/audit.ts';
+import { loadChallenge, resendChallenge, toChallenge } from '../services/challenges.ts';
+import { assertOpen, verifyChallenge } from '../services/verify.ts';
+import { viewerOf } from './accounts.ts';
+import { senderOf } from './two-step.ts';
+
+/** A challenge belongs to the member who started it, and only while they may still see its account. */
+async function ownChallenge(c: Context<AppEnv>, id: string) {
+  const me = c.var.member;
+  const row = await loadChallenge(c.var.deps.db, id);
+  const account =
+    row && row.member_id === me.id && row.team_id === me.teamId
+      ? await findAccount(c.var.deps.db, viewerOf(c), row.account_id)
+      : null;
+  if (!row || !account) throw notFound('That challenge');
+  return { row, account };
+}
+
+export const challengeRoutes = new Hono<AppEnv>()
+  .use(requireMember)
+  .post('/:id/verify', valid('param', idParam), valid('json', verifyBody), async (c) => {
+    const { row, account } = await ownChallenge(c, c.req.valid('param').id);
+    const verified = await verifyChallenge(c.var.deps, auditContext(c), {
+      row,
+      account,
+      code: c.req.valid('json').code,
+      requester: c.var.member.name,
+    });
+    const after = await findAccount(c.var.deps.db, viewerOf(c), account.id);
+    if (!after) throw notFound('That account');
+    if ((row.purpose === 'enroll' || row.purpose === 'change_number') && after.twoStep.phone?.id !== row.phone_id) {
+      throw new ApiError(
+        'number_in_use_on_platform',
+        'The code was right, but this number now protects another account on this platform.',
+      );
+    }
+    return c.json({ challenge: toChallenge(verified, c.var.deps.clock.now()), account: after }, 200);
+  })
+
+  .post('/:id/resend', valid('param', idParam), async (c) => {
+    const { row, account } = await ownChallenge(c, c.req.valid('param').id);
+    assertOpen(row, c.var.deps.clock.now());
+    const challenge = await resendChallenge(c.var.deps, auditContext(c), row, senderOf(c), account);
+    return c.json({ challenge }, 202);
+  });

@@ -1,0 +1,112 @@
+import { limits } from '@twostep/shared';
+import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { firstRow } from '../db/db.ts';
+import { outbox } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import { decryptField } from '../lib/crypto.ts';
+import { phoneCountry } from '../lib/phone.ts';
+import { eventInsert } from '../services/audit.ts';
+
+const leaseMs = 60_000;
+const baseDelayMs = 2_000;
+const maxDelayMs = 5 * 60_000;
+
+/** Capped exponential back-off with full jitter (jitter needs no CSPRNG); never sooner than Retry-After. */
+export function retryDelay(tries: number, retryAfterMs = 0, random = Math.random): number {
+  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (tries - 1));
+  return Math.max(retryAfterMs, Math.floor(random() * ceiling));
+}
+
+export const bodyContext = (id: string) => ({ table: 'outbox', column: 'body_enc', rowId: id });
+
+/**
+ * Delivers due outbox messages at least once. Each row is claimed by one conditional UPDATE with a lease,
+ * so parallel dispatchers (isolates, processes, the cron) never send the same row at the same time.
+ */
+export async function dispatchDue(deps: Deps, batchSize = 20): Promise<{ sent: number; failed: number }> {
+  const { db, clock } = deps;
+  const now = clock.now();
+  const due = await db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.status, 'queued'),
+        lte(outbox.nextAttemptAt, now),
+        or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now)),
+      ),
+    )
+    .orderBy(outbox.nextAttemptAt)
+    .limit(batchSize);
+  let sent = 0;
+  let failed = 0;
+  for (const { id } of due) {
+    const outcome = await deliver(deps, id);
+    if (outcome === 'sent') sent++;
+    else if (outcome === 'dead' || outcome === 'retry') failed++;
+  }
+  return { sent, failed };
+}
+
+async function deliver(deps: Deps, id: string): Promise<'sent' | 'retry' | 'dead' | 'skipped'> {
+  const { db, clock, sms, keys, settings } = deps;
+  const now = clock.now();
+  const [row] = await db
+    .update(outbox)
+    .set({ leaseUntil: now + leaseMs, tries: sql`${outbox.tries} + 1` })
+    .where(
+      and(eq(outbox.id, id), eq(outbox.status, 'queued'), or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now))),
+    )
+    .returning();
+  if (!row?.bodyEnc) return 'skipped';
+  const audit = { teamId: row.teamId, actor: null, ip: null };
+  const accountId = row.challengeId
+    ? ((
+        await firstRow<{ account_id: string }>(db, sql`SELECT account_id FROM challenges WHERE id = ${row.challengeId}`)
+      )?.account_id ?? null)
+    : null;
+
+  const country = phoneCountry(row.toNumber);
+  const allowed =
+    settings.smsAllowedCountries.length === 0 || (country && settings.smsAllowedCountries.includes(country));
+  const result = allowed
+    ? await sms.send({
+        teamId: row.teamId,
+        to: row.toNumber,
+        key: row.id,
+        body: await decryptField(keys, bodyContext(row.id), row.bodyEnc),
+      })
+    : ({ ok: false, retryable: false, error: 'country_not_allowed' } as const);
+
+  const doneAt = clock.now();
+  if (result.ok) {
+    await db.batch([
+      db
+        .update(outbox)
+        .set({ status: 'sent', sentAt: doneAt, bodyEnc: null, leaseUntil: null, providerId: result.providerId })
+        .where(eq(outbox.id, id)),
+      eventInsert(deps, audit, { action: 'sms.sent', target: row.phoneId, accountId }),
+    ]);
+    return 'sent';
+  }
+  if (result.retryable && row.tries < limits.smsMaxTries) {
+    await db
+      .update(outbox)
+      .set({
+        nextAttemptAt: doneAt + retryDelay(row.tries, result.retryAfterMs),
+        leaseUntil: null,
+        lastError: result.error,
+      })
+      .where(eq(outbox.id, id));
+    return 'retry';
+  }
+  await db.batch([
+    db
+      .update(outbox)
+      .set({ status: 'dead', bodyEnc: null, leaseUntil: null, lastError: result.error })
+      .where(eq(outbox.id, id)),
+    eventInsert(deps, audit, { action: 'sms.failed', target: row.phoneId, accountId, result: result.error }),
+  ]);
+  deps.log(`sms ${id} gave up after ${row.tries} tries: ${result.error}`);
+  return 'dead';
+}
