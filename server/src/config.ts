@@ -51,6 +51,9 @@ const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 
+/** Every variable the server reads (`npm run serve:worker` hands each one that is set to the Worker). */
+export const configNames = Object.keys(configSchema.shape) as (keyof Config)[];
+
 export function readConfig(env: Record<string, string | undefined>): Config {
   const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = configSchema.safeParse(blankless);
@@ -59,4 +62,16 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/**
+ * Workers: the libSQL server named by DATABASE_URL, or undefined when it is unset (the D1 binding is used then).
+ * Only network URLs work there: @libsql/client/web speaks libsql:, http(s): and ws(s):.
+ */
+export function workerDatabaseUrl(env: Record<string, string | undefined>): string | undefined {
+  const url = env.DATABASE_URL?.trim();
+  if (!url) return undefined;
+  if (!/^(libsql|https?|wss?):\/\//.test(url))
+    throw new Error('On Workers DATABASE_URL must be a libsql://, https:// or wss:// URL, or unset to use D1.');
+  return url;
 }
