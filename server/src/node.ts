@@ -6,7 +6,8 @@ import { readConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import type { Deps } from './deps.ts';
 import { deriveKeys, randomBytes, toBase64Url } from './lib/crypto.ts';
-import { outboxSender } from './sms/outbox-sender.ts';
+import { dispatchDue } from './sms/dispatcher.ts';
+import { smsFromConfig } from './sms/provider.ts';
 import { apiVersion } from './version.ts';
 
 /** Development only: a secret made once and kept beside the database, readable by its owner alone. */
@@ -29,7 +30,7 @@ const deps: Deps = {
   db: database.db,
   clock,
   keys: await deriveKeys(config.TWOSTEP_SECRET ?? devSecret(dataDir)),
-  sms: outboxSender(database.db, clock, log),
+  sms: smsFromConfig(config, database.db, clock, log),
   settings: {
     version: apiVersion,
     smsAllowedCountries: config.SMS_ALLOWED_COUNTRIES,
@@ -42,6 +43,9 @@ const deps: Deps = {
 };
 const app = createApp(deps);
 
+// Each send starts delivery at once (deps.background); this sweep retries what failed and what a crash left.
+const sweep = setInterval(() => deps.background(() => dispatchDue(deps)), 2_000);
+
 const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   console.log(`listening on http://${host}:${info.port}`);
@@ -49,6 +53,7 @@ const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.POR
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    clearInterval(sweep);
     server.close();
     database.close();
     process.exit(0);
