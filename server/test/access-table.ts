@@ -38,9 +38,12 @@ export type RouteAccess = {
 const rule =
   (kind: Rule) =>
   (ok: number, request: RouteAccess['request']): RouteAccess => ({ rule: kind, ok, request });
-const [anyone, member, grantee, lead, leadOnAccount, owner] = (
-  ['anyone', 'member', 'grantee', 'lead', 'leadOnAccount', 'owner'] as const
-).map(rule);
+const anyone = rule('anyone');
+const member = rule('member');
+const grantee = rule('grantee');
+const lead = rule('lead');
+const leadOnAccount = rule('leadOnAccount');
+const owner = rule('owner');
 
 const ownerSignIn = { email: 'owner@acme.test', password: 'owner password 123' };
 const setupAgain = { team: 'Again', name: 'Eve', email: 'eve@acme.test', password: 'another password 1' };

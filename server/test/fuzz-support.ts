@@ -12,7 +12,10 @@ export async function send(
   path: string,
   options: { token?: string; contentType?: string; body?: string | Uint8Array } = {},
 ): Promise<RawAnswer> {
-  const bytes = typeof options.body === 'string' ? new TextEncoder().encode(options.body) : options.body;
+  const bytes =
+    typeof options.body === 'string'
+      ? new TextEncoder().encode(options.body)
+      : options.body && new Uint8Array(options.body);
   const headers: Record<string, string> = {};
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.contentType !== undefined) headers['Content-Type'] = options.contentType;

@@ -24,7 +24,7 @@ describe('parsePhone', () => {
     ['+49 151 234567890123', undefined, 'too many digits'],
     ['', undefined, 'nothing'],
     ['+', undefined, 'a lone plus'],
-  ])('refuses %s (country %s): %s', (input, country) => {
+  ])('refuses %s (country %s): %s', (input, country, _what) => {
     expect(parsePhone(input, country)).toBeNull();
   });
 
