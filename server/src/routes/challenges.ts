@@ -25,6 +25,11 @@ async function ownChallenge(c: Context<AppEnv>, id: string) {
 
 export const challengeRoutes = new Hono<AppEnv>()
   .use(requireMember)
+  // Not in the contract's table: lets the popup follow delivery (`delivery_failed`) and expiry of its own challenge.
+  .get('/:id', valid('param', idParam), async (c) => {
+    const { row } = await ownChallenge(c, c.req.valid('param').id);
+    return c.json({ challenge: toChallenge(row, c.var.deps.clock.now()) }, 200);
+  })
   .post('/:id/verify', valid('param', idParam), valid('json', verifyBody), async (c) => {
     const { row, account } = await ownChallenge(c, c.req.valid('param').id);
     const verified = await verifyChallenge(c.var.deps, auditContext(c), {
