@@ -57,8 +57,11 @@ export function eventInsertWhen(
 type NodeBindings = { incoming?: { socket?: { remoteAddress?: string } } };
 
 export function clientIp(c: Context<AppEnv>): string | null {
-  const env = c.env as NodeBindings | undefined;
-  return c.req.header('cf-connecting-ip') ?? env?.incoming?.socket?.remoteAddress ?? null;
+  // On Node the peer's address is the truth: any client can send a cf-connecting-ip header of its choosing.
+  // Only on Workers, where Cloudflare sets it, is the header trusted.
+  const socketAddress = (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
+  if (socketAddress !== undefined) return socketAddress;
+  return c.req.header('cf-connecting-ip') ?? null;
 }
 
 /** Audit context of the signed-in member making this request. */

@@ -123,3 +123,25 @@ describe('audit integrity', () => {
     expect(still).toMatchObject({ action: event!.action, result: 'ok' });
   });
 });
+
+describe('the address an event records', () => {
+  it('is the peer of the connection on Node, not a cf-connecting-ip header the client made up', async () => {
+    const h = await makeHarness();
+    const response = await h.app.request(
+      '/v1/accounts',
+      {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${h.owner.token}`,
+          'Content-Type': 'application/json',
+          'cf-connecting-ip': '203.0.113.9',
+        },
+        body: JSON.stringify({ platform: 'x', handle: 'acme' }),
+      },
+      { incoming: { socket: { remoteAddress: '192.0.2.1' } } },
+    );
+    expect(response.status).toBe(201);
+    const [event] = await h.query<{ ip: string }>("SELECT ip FROM events WHERE action = 'account.created'");
+    expect(event!.ip).toBe('192.0.2.1');
+  });
+});
