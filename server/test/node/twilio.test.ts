@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { twilioSender } from '../../src/sms/twilio.ts';
+import { enrollSetup } from '../engine.ts';
+import { makeHarness } from '../harness.ts';
+import { startTwilioStandIn } from '../support/twilio-stand-in.ts';
+
+let standIn: Awaited<ReturnType<typeof startTwilioStandIn>>;
+beforeEach(async () => {
+  standIn = await startTwilioStandIn();
+});
+afterEach(() => standIn.close());
+
+const sender = (overrides: { authToken?: string; timeoutMs?: number } = {}) =>
+  twilioSender({
+    accountSid: standIn.credentials.sid,
+    authToken: overrides.authToken ?? standIn.credentials.token,
+    from: '+15005550006',
+    apiBase: standIn.url,
+    timeoutMs: overrides.timeoutMs,
+  });
+const message = { teamId: 't', to: '+4915123456789', body: 'Twostep: hello', key: 'k1' };
+
+describe('the Twilio provider', () => {
+  it('posts To, From and Body with Basic auth; 201 is accepted and gives the message sid', async () => {
+    const result = await sender().send(message);
+    expect(result).toMatchObject({ ok: true, providerId: expect.stringMatching(/^SM[0-9a-f]{32}$/) });
+    expect(standIn.received).toEqual([
+      { to: message.to, from: '+15005550006', body: message.body, authorization: expect.stringMatching(/^Basic /) },
+    ]);
+  });
+
+  it('treats 401 as final', async () => {
+    expect(await sender({ authToken: 'wrong' }).send(message)).toEqual({
+      ok: false,
+      retryable: false,
+      error: 'twilio_401_20003',
+      retryAfterMs: undefined,
+    });
+  });
+
+  it('retries 429 after Retry-After', async () => {
+    standIn.script.push({ status: 429, headers: { 'Retry-After': '7' }, body: { code: 20429, status: 429 } });
+    expect(await sender().send(message)).toEqual({
+      ok: false,
+      retryable: true,
+      retryAfterMs: 7000,
+      error: 'twilio_429_20429',
+    });
+  });
+
+  it('retries 500', async () => {
+    standIn.script.push({ status: 500 });
+    expect(await sender().send(message)).toMatchObject({ ok: false, retryable: true, error: 'twilio_500_20500' });
+  });
+
+  it('gives up waiting after its time-out and retries later', async () => {
+    standIn.script.push({ status: 201, delayMs: 500 });
+    expect(await sender({ timeoutMs: 100 }).send(message)).toEqual({ ok: false, retryable: true, error: 'timeout' });
+  });
+
+  it('carries a real enrollment end to end: the code arrives at the stand-in and turns two-step on', async () => {
+    const h = await makeHarness({ sms: sender() });
+    const { member, account, number } = await enrollSetup(h);
+    const started = await h.call('POST', `/v1/accounts/${account.id}/two-step`, {
+      token: member.token,
+      body: { number },
+    });
+    await h.settle();
+    const sms = standIn.received.at(-1);
+    expect(sms?.to).toBe(number);
+    const code = /Code (\d{6})/.exec(sms?.body ?? '')?.[1];
+    const verified = await h.call('POST', `/v1/challenges/${started.body.challenge.id}/verify`, {
+      token: member.token,
+      body: { code },
+    });
+    expect(verified.status).toBe(200);
+    const delivered = await h.query<{ status: string; provider_id: string }>('SELECT status, provider_id FROM outbox');
+    expect(delivered[0]).toMatchObject({ status: 'sent', provider_id: expect.stringMatching(/^SM/) });
+  });
+});

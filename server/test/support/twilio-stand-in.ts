@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Scripted = { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number };
+export type Received = { to: string; from: string; body: string; authorization: string | undefined };
+
+/**
+ * A local stand-in that speaks Twilio's Messages API: POST /2010-04-01/Accounts/{sid}/Messages.json,
+ * form-encoded To/From/Body, HTTP Basic auth; 201 with a message resource. `script` queues other answers.
+ */
+export async function startTwilioStandIn(
+  credentials = { sid: 'AC00000000000000000000000000000001', token: 'stand-in-token' },
+) {
+  const received: Received[] = [];
+  const script: Scripted[] = [];
+  const expectedAuth = `Basic ${Buffer.from(`${credentials.sid}:${credentials.token}`).toString('base64')}`;
+
+  const reply = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${credentials.sid}/Messages.json`) {
+      return reply(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+    }
+    if (req.headers.authorization !== expectedAuth) {
+      return reply(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
+    }
+    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    const message = {
+      to: form.get('To') ?? '',
+      from: form.get('From') ?? '',
+      body: form.get('Body') ?? '',
+      authorization: req.headers.authorization,
+    };
+    if (!message.to || !message.from || !message.body) {
+      return reply(res, 400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
+    }
+    const next = script.shift();
+    if (next?.delayMs) await new Promise((resolve) => setTimeout(resolve, next.delayMs));
+    if (next && next.status !== 201)
+      return reply(res, next.status, next.body ?? { code: 20500, status: next.status }, next.headers);
+    received.push(message);
+    const sid = `SM${randomBytes(16).toString('hex')}`;
+    return reply(res, 201, {
+      sid,
+      account_sid: credentials.sid,
+      to: message.to,
+      from: message.from,
+      body: message.body,
+      status: 'queued',
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    credentials,
+    received,
+    script,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
