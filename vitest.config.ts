@@ -1,6 +1,10 @@
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 
 const serverTests = ['server/test/**/*.test.ts', 'server/src/**/*.test.ts'];
+const integrationTests = ['server/test/integration/**/*.test.ts'];
+const serverPath = (path: string) => fileURLToPath(new URL(`./server/${path}`, import.meta.url));
 
 export default defineConfig({
   test: {
@@ -10,8 +14,36 @@ export default defineConfig({
       {
         test: {
           name: 'server-file',
-          include: ['server/test/integration/**/*.test.ts'],
+          include: integrationTests,
           env: { TEST_DB: 'file' },
+          testTimeout: 60_000,
+        },
+      },
+      // A real libSQL server: sqld started by the global setup, a fresh namespace per harness.
+      {
+        test: {
+          name: 'server-sqld',
+          include: integrationTests,
+          env: { TEST_DB: 'sqld' },
+          globalSetup: [serverPath('test/sqld-setup.ts')],
+          testTimeout: 60_000,
+        },
+      },
+      // Inside workerd with local D1, as on Cloudflare Workers: same tests, the harness's database module swapped.
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: serverPath('wrangler.jsonc') },
+            miniflare: {
+              d1Databases: ['DB_1', 'DB_2', 'DB_3', 'DB_4'],
+              bindings: { TEST_MIGRATIONS: await readD1Migrations(serverPath('migrations')) },
+            },
+          })),
+        ],
+        resolve: { alias: { './databases/node.ts': serverPath('test/databases/workerd.ts') } },
+        test: {
+          name: 'server-workerd',
+          include: [...integrationTests, 'server/test/workerd/**/*.test.ts'],
           testTimeout: 60_000,
         },
       },

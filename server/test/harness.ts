@@ -1,13 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Role } from '@twostep/shared';
 import { sql } from 'drizzle-orm';
 import { afterEach } from 'vitest';
 import { createApp } from '../src/app.ts';
-import { openDatabase } from '../src/db/client.ts';
 import type { Deps, SmsMessage, SmsResult, SmsSender } from '../src/deps.ts';
 import { deriveKeys } from '../src/lib/crypto.ts';
+// The database for each harness: memory, file or sqld (TEST_DB) from ./databases/node.ts; inside workerd the
+// vitest project 'server-workerd' aliases that module to ./databases/workerd.ts (local D1).
+import { openTestDatabase } from './databases/node.ts';
+
+export { testDatabaseUrl } from './databases/node.ts';
 
 export const testSecret = 'test-secret-that-is-long-enough-for-hkdf-0123456789';
 
@@ -33,17 +34,6 @@ export function fakeSms(): SmsSender & { sent: SmsMessage[]; next: SmsResult[] }
   };
 }
 
-/** Which database the integration suite runs on: TEST_DB=memory (default), file, or a libSQL server URL. */
-export function testDatabaseUrl(): { url: string; cleanup: () => void } {
-  const kind = process.env.TEST_DB ?? 'memory';
-  if (kind === 'memory') return { url: ':memory:', cleanup: () => {} };
-  if (kind === 'file') {
-    const dir = mkdtempSync(join(tmpdir(), 'twostep-test-'));
-    return { url: `file:${join(dir, 'test.db')}`, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  return { url: kind, cleanup: () => {} };
-}
-
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
@@ -55,14 +45,12 @@ export type Harness = Awaited<ReturnType<typeof makeHarness>>;
 export async function makeHarness(
   options: { url?: string; sms?: SmsSender; settings?: Partial<Deps['settings']> } = {},
 ) {
-  const target = options.url ? { url: options.url, cleanup: () => {} } : testDatabaseUrl();
-  const database = await openDatabase(target.url);
+  const database = await openTestDatabase(options.url);
   const pending: Promise<unknown>[] = [];
   cleanups.push(async () => {
     // Let work the app started after a response finish before its database goes away.
     while (pending.length) await Promise.allSettled(pending.splice(0));
-    database.close();
-    target.cleanup();
+    await database.close();
   });
   const clock = fakeClock();
   const sms = options.sms ?? fakeSms();
@@ -140,7 +128,7 @@ export async function makeHarness(
     db: database.db,
     /** Raw SQL for assertions about what is stored; works on every database the suite runs on. */
     query: <Row = Record<string, unknown>>(text: string) => database.db.all<Row>(sql.raw(text)),
-    url: target.url,
+    url: database.url,
     clock,
     /** The fake provider (unless the test passed its own sender). */
     sms: sms as ReturnType<typeof fakeSms>,
