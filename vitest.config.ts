@@ -10,7 +10,15 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'shared', include: ['shared/**/*.test.ts'] } },
-      { test: { name: 'server', include: serverTests, env: { TEST_DB: 'memory' }, testTimeout: 30_000 } },
+      {
+        test: {
+          name: 'server',
+          include: serverTests,
+          exclude: ['server/test/workerd/**', '**/node_modules/**'],
+          env: { TEST_DB: 'memory' },
+          testTimeout: 30_000,
+        },
+      },
       {
         test: {
           name: 'server-file',
@@ -29,7 +37,8 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
-      // Inside workerd with local D1, as on Cloudflare Workers: same tests, the harness's database module swapped.
+      // Inside workerd with local D1, as on Cloudflare Workers: the same integration tests (the harness's database
+      // module swapped for test/databases/workerd.ts), and test/workerd/ for the Workers entry itself.
       {
         plugins: [
           cloudflareTest(async () => ({

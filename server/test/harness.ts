@@ -1,5 +1,4 @@
 import type { Role } from '@twostep/shared';
-import { sql } from 'drizzle-orm';
 import { afterEach } from 'vitest';
 import { createApp } from '../src/app.ts';
 import type { Deps, SmsMessage, SmsResult, SmsSender } from '../src/deps.ts';
@@ -127,7 +126,7 @@ export async function makeHarness(
     deps,
     db: database.db,
     /** Raw SQL for assertions about what is stored; works on every database the suite runs on. */
-    query: <Row = Record<string, unknown>>(text: string) => database.db.all<Row>(sql.raw(text)),
+    query: database.query,
     url: database.url,
     clock,
     /** The fake provider (unless the test passed its own sender). */

@@ -9,3 +9,11 @@ declare module 'cloudflare:test' {
   ): Promise<void>;
   export function reset(): Promise<void>;
 }
+declare module 'cloudflare:test' {
+  export function createExecutionContext(): {
+    waitUntil(promise: Promise<unknown>): void;
+    passThroughOnException(): void;
+    props: unknown;
+  };
+  export function waitOnExecutionContext(ctx: unknown): Promise<void>;
+}

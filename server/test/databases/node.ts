@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { inject } from 'vitest';
 import { migrationsFolder, openDatabase } from '../../src/db/client.ts';
+import type { Db } from '../../src/db/db.ts';
 import * as schema from '../../src/db/schema.ts';
 import type { TestDatabase } from './types.ts';
 
@@ -24,6 +26,11 @@ export function testDatabaseUrl(): { url: string; cleanup: () => void } {
 }
 
 let namespaces = 0;
+
+const rawQuery =
+  (db: Db) =>
+  <Row>(text: string) =>
+    db.all<Row>(sql.raw(text));
 
 /**
  * A fresh namespace (an empty database of its own) on the sqld that test/sqld-setup.ts started. The namespace
@@ -50,6 +57,7 @@ async function sqldNamespace(): Promise<TestDatabase> {
   return {
     db,
     url: `${url}#${name}`,
+    query: rawQuery(db),
     close: async () => {
       client.close();
       await fetch(`${adminUrl}/v1/namespaces/${name}`, { method: 'DELETE' });
@@ -65,6 +73,7 @@ export async function openTestDatabase(url?: string): Promise<TestDatabase> {
   return {
     db: database.db,
     url: target.url,
+    query: rawQuery(database.db),
     close: () => {
       database.close();
       target.cleanup();
