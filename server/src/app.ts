@@ -48,9 +48,11 @@ export function createApp(deps: Deps) {
   app.use(async (c, next) => {
     if (!bodyMethods.has(c.req.method)) return next();
     const length = c.req.header('content-length');
+    const declared = c.req.header('content-type');
+    // A body announced by its length, its transfer encoding or its type must be of the type the route reads.
     const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
-    if (!hasBody) return next();
-    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!hasBody && declared === undefined) return next();
+    const type = (declared ?? '').split(';')[0]!.trim().toLowerCase();
     const wanted = c.req.path.endsWith('/accounts/import') ? 'text/csv' : 'application/json';
     if (type !== wanted) throw new ApiError('unsupported_media_type', `Send the body as ${wanted}.`);
     return next();

@@ -1,5 +1,6 @@
+import { lastCode } from './engine.ts';
 import type { Harness } from './harness.ts';
-import { nextMobile } from './seed.ts';
+import { enroll, nextMobile, teamIdOf } from './seed.ts';
 
 // Who may call which route: one line per route of the router, keyed by `METHOD path` exactly as Hono lists it.
 // integration/authorization.test.ts fails when the router has a route missing here, or this table one the router lacks.
@@ -28,11 +29,14 @@ export type AccessContext = {
 };
 
 export type AccessRequest = { path: string; body?: unknown };
-/** `ok` is the status a caller who may use the route gets for the request `request` builds (fresh per caller). */
+/**
+ * `ok` is the status a caller who may use the route gets for the request `request` builds (fresh per caller).
+ * `who` is the caller (undefined when anonymous), for requests that need the caller's own state.
+ */
 export type RouteAccess = {
   rule: Rule;
   ok: number;
-  request: (x: AccessContext) => AccessRequest | Promise<AccessRequest>;
+  request: (x: AccessContext, who: Who | undefined) => AccessRequest | Promise<AccessRequest>;
 };
 
 const rule =
@@ -47,6 +51,34 @@ const owner = rule('owner');
 
 const ownerSignIn = { email: 'owner@acme.test', password: 'owner password 123' };
 const setupAgain = { team: 'Again', name: 'Eve', email: 'eve@acme.test', password: 'another password 1' };
+
+/** The shared account, protected by a fresh number (so no send budget of one phone runs out across callers). */
+async function protectShared(x: AccessContext) {
+  const phone = await x.newPhone();
+  await x.h.query(`DELETE FROM enrollments WHERE account_id = '${x.account.id}'`);
+  await enroll(x.h, x.account.id, phone.id);
+}
+
+/** An active unlock of the shared account for the caller, as a verified unlock code leaves it. */
+async function unlockShared(x: AccessContext, who: Who | undefined) {
+  if (!who) return;
+  const now = x.h.clock.now();
+  await x.h.query(
+    `INSERT INTO unlocks (id, team_id, account_id, member_id, until, created_at)
+     VALUES ('unlock-${x.unique()}', '${await teamIdOf(x.h)}', '${x.account.id}', '${who.id}', ${now + 15 * 60_000}, ${now})`,
+  );
+}
+
+/** A pending unlock challenge of the caller's own (the owner's for anonymous callers), and its code. */
+async function ownChallenge(x: AccessContext, who: Who | undefined) {
+  const caller = who ?? x.h.owner;
+  const account = await x.newAccount();
+  await x.h.grant(account.id, caller.id);
+  await enroll(x.h, account.id, (await x.newPhone()).id);
+  const started = await x.h.call('POST', `/v1/accounts/${account.id}/unlock`, { token: caller.token });
+  if (started.status !== 202) throw new Error(`unlock: ${started.status} ${JSON.stringify(started.body)}`);
+  return { id: started.body.challenge.id as string, code: await lastCode(x.h) };
+}
 
 export const routeAccess: Record<string, RouteAccess> = {
   'GET /v1/health': anyone(200, () => ({ path: '/v1/health' })),
@@ -94,4 +126,51 @@ export const routeAccess: Record<string, RouteAccess> = {
   })),
   'DELETE /v1/phones/:id': lead(200, async (x) => ({ path: `/v1/phones/${(await x.newPhone()).id}` })),
   'GET /v1/events': member(200, () => ({ path: '/v1/events' })),
+  'POST /v1/accounts/:id/two-step': grantee(202, (x) => ({
+    path: `/v1/accounts/${x.account.id}/two-step`,
+    body: { number: nextMobile() },
+  })),
+  'DELETE /v1/accounts/:id/two-step': grantee(202, async (x) => {
+    await protectShared(x);
+    return { path: `/v1/accounts/${x.account.id}/two-step` };
+  }),
+  'POST /v1/accounts/:id/unlock': grantee(202, async (x) => {
+    await protectShared(x);
+    return { path: `/v1/accounts/${x.account.id}/unlock` };
+  }),
+  'GET /v1/accounts/:id/unlock': grantee(200, (x) => ({ path: `/v1/accounts/${x.account.id}/unlock` })),
+  'GET /v1/accounts/:id/secret': grantee(200, async (x, who) => {
+    await unlockShared(x, who);
+    return { path: `/v1/accounts/${x.account.id}/secret` };
+  }),
+  'PUT /v1/accounts/:id/secret': grantee(204, async (x, who) => {
+    await unlockShared(x, who);
+    return { path: `/v1/accounts/${x.account.id}/secret`, body: { password: 'new password' } };
+  }),
+  'GET /v1/accounts/:id/backup-codes': grantee(200, (x) => ({ path: `/v1/accounts/${x.account.id}/backup-codes` })),
+  'PUT /v1/accounts/:id/backup-codes': grantee(204, async (x, who) => {
+    await unlockShared(x, who);
+    return { path: `/v1/accounts/${x.account.id}/backup-codes`, body: { codes: ['1111 2222', '3333 4444'] } };
+  }),
+  'POST /v1/accounts/:id/backup-codes/reveal': grantee(200, async (x, who) => {
+    await unlockShared(x, who);
+    await x.h.call('PUT', `/v1/accounts/${x.account.id}/backup-codes`, {
+      token: x.h.owner.token,
+      body: { codes: ['5555 6666'] },
+    });
+    return { path: `/v1/accounts/${x.account.id}/backup-codes/reveal`, body: { reason: 'travel' } };
+  }),
+  'GET /v1/challenges/:id': member(200, async (x, who) => ({
+    path: `/v1/challenges/${(await ownChallenge(x, who)).id}`,
+  })),
+  'POST /v1/challenges/:id/verify': member(200, async (x, who) => {
+    const challenge = await ownChallenge(x, who);
+    return { path: `/v1/challenges/${challenge.id}/verify`, body: { code: challenge.code } };
+  }),
+  'POST /v1/challenges/:id/resend': member(202, async (x, who) => {
+    const challenge = await ownChallenge(x, who);
+    x.h.clock.advance(30_000);
+    return { path: `/v1/challenges/${challenge.id}/resend` };
+  }),
+  'GET /v1/dev/outbox': owner(200, () => ({ path: '/v1/dev/outbox' })),
 };

@@ -11,8 +11,11 @@ const leaseMs = 60_000;
 const baseDelayMs = 2_000;
 const maxDelayMs = 5 * 60_000;
 
-/** Capped exponential back-off with full jitter (jitter needs no CSPRNG); never sooner than Retry-After. */
-export function retryDelay(tries: number, retryAfterMs = 0, random = Math.random): number {
+/** A uniform fraction in [0, 1): jitter needs no CSPRNG, but one source of randomness keeps the rule simple. */
+const unitRandom = () => crypto.getRandomValues(new Uint32Array(1))[0]! / 0x1_0000_0000;
+
+/** Capped exponential back-off with full jitter; never sooner than Retry-After. */
+export function retryDelay(tries: number, retryAfterMs = 0, random = unitRandom): number {
   const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (tries - 1));
   return Math.max(retryAfterMs, Math.floor(random() * ceiling));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AccessContext, type Rule, routeAccess } from '../access-table.ts';
+import { type AccessContext, type Rule, routeAccess, type Who } from '../access-table.ts';
 import { type Harness, makeHarness } from '../harness.ts';
 import { addPhone } from '../seed.ts';
 
@@ -25,7 +25,7 @@ function routerRoutes(h: Harness): string[] {
   return [...new Set(keys)].sort();
 }
 
-async function accessContext(h: Harness): Promise<{ x: AccessContext; tokens: Record<Caller, string | undefined> }> {
+async function accessContext(h: Harness): Promise<{ x: AccessContext; whos: Record<Caller, Who | undefined> }> {
   let counter = 0;
   const [memberWithoutGrant, memberWithGrant, lead] = [
     await h.addMember(),
@@ -56,14 +56,14 @@ async function accessContext(h: Harness): Promise<{ x: AccessContext; tokens: Re
       ).body.token,
     unique: () => ++counter,
   };
-  const tokens = {
+  const whos = {
     anonymous: undefined,
-    memberWithoutGrant: memberWithoutGrant.token,
-    memberWithGrant: memberWithGrant.token,
-    lead: lead.token,
-    owner: ownerSession.body.token as string,
+    memberWithoutGrant,
+    memberWithGrant,
+    lead,
+    owner: { id: h.owner.id, token: ownerSession.body.token as string },
   };
-  return { x, tokens };
+  return { x, whos };
 }
 
 const templateMatches = (template: string, path: string) =>
@@ -88,11 +88,11 @@ describe('the authorization matrix', () => {
     const [method, template] = key.split(' ') as [string, string];
     const entry = routeAccess[key]!;
     const h = await makeHarness();
-    const { x, tokens } = await accessContext(h);
+    const { x, whos } = await accessContext(h);
     for (const caller of callers) {
-      const request = await entry.request(x);
+      const request = await entry.request(x, whos[caller]);
       expect(templateMatches(template, request.path), `${request.path} is not ${template}`).toBe(true);
-      const token = tokens[caller];
+      const token = whos[caller]?.token;
       const response = await h.call(method, request.path, { token, body: request.body });
       const want = expectedStatus(entry.rule, caller, entry.ok);
       expect(response.status, `${key} as ${caller}: ${JSON.stringify(response.body)}`).toBe(want);
