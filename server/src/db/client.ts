@@ -16,7 +16,8 @@ export async function openDatabase(url: string, authToken?: string): Promise<Ope
   const isFile = url.startsWith('file:');
   if (isFile) {
     const path = url.slice('file:'.length).split('?')[0]!;
-    if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    // The data folder holds ciphertexts and hashes only, but still: readable by its owner alone.
+    if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   }
   // One connection for a local database: pragmas are per connection, and the native driver runs each
   // statement synchronously on this thread anyway, so a pool would only add connections without them.
