@@ -47,5 +47,6 @@ export type AuditEvent = {
   target: string | null;
   result: string;
   ip: string | null;
+  detail: string | null;
 };
 export type EventPage = { events: AuditEvent[]; next: string | null };

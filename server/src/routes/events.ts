@@ -33,6 +33,8 @@ export const eventRoutes = new Hono<AppEnv>().use(requireMember).get('/', valid(
         target: row.target,
         result: row.result,
         ip: row.ip,
+        // Not in the contract's list: the reason a person gave (a reveal, a forced removal), or null.
+        detail: row.detail,
       })),
       next,
     },

@@ -100,6 +100,10 @@ describe('backup codes', () => {
       "SELECT detail, actor FROM events WHERE action = 'backup_code.revealed'",
     );
     expect(event).toEqual({ detail: 'Client phone is abroad', actor: member.id });
+    const audit = await h.call('GET', `/v1/events?accountId=${account.id}`, { token: h.owner.token });
+    const revealed = audit.body.events.filter((e: { action: string }) => e.action === 'backup_code.revealed');
+    expect(revealed).toHaveLength(2);
+    expect(revealed[0]).toMatchObject({ actor: member.id, target: account.id, result: 'ok', detail: 'Client phone is abroad' });
   });
 
   it('hand out each code once under parallel reveals, then 409 no_backup_codes', async () => {
