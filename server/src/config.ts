@@ -21,6 +21,8 @@ const configSchema = z
     DATABASE_AUTH_TOKEN: z.string().optional(),
     TWOSTEP_SECRET: z.string().min(32, 'TWOSTEP_SECRET must be at least 32 characters.').optional(),
     NODE_ENV: z.string().default('development'),
+    // Node only: where the development secret is kept when TWOSTEP_SECRET is not set.
+    TWOSTEP_DATA_DIR: z.string().min(1).default('data'),
     SMS_PROVIDER: z.enum(['outbox', 'twilio']).default('outbox'),
     TWILIO_ACCOUNT_SID: z.string().optional(),
     TWILIO_AUTH_TOKEN: z.string().optional(),

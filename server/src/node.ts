@@ -22,7 +22,7 @@ function devSecret(dataDir: string): string {
 }
 
 const config = readConfig(process.env);
-const dataDir = resolve(process.env.TWOSTEP_DATA_DIR ?? 'data');
+const dataDir = resolve(config.TWOSTEP_DATA_DIR);
 const log = (line: string) => console.log(line);
 const database = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 const clock = { now: () => Date.now() };
