@@ -12,7 +12,7 @@ const wrangler = join(serverDir, '..', 'node_modules', 'wrangler', 'bin', 'wrang
 const quiet = { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', CI: 'true' };
 
 const config = readConfig(process.env); // the same checks and defaults as `npm run serve`
-const dataDir = resolve(process.env.TWOSTEP_DATA_DIR ?? 'data');
+const dataDir = resolve(config.TWOSTEP_DATA_DIR);
 const persistTo = join(dataDir, 'workerd');
 mkdirSync(persistTo, { recursive: true });
 
@@ -29,7 +29,7 @@ function devSecret(): string {
 const vars: Record<string, string> = { NODE_ENV: config.NODE_ENV };
 for (const name of configNames) {
   const value = process.env[name];
-  if (value && name !== 'PORT' && name !== 'HOST') vars[name] = value;
+  if (value && !['PORT', 'HOST', 'TWOSTEP_DATA_DIR'].includes(name)) vars[name] = value;
 }
 vars.TWOSTEP_SECRET = config.TWOSTEP_SECRET ?? devSecret();
 // A local file or :memory: cannot be opened from workerd: those mean "the local D1 database" here.
