@@ -103,7 +103,12 @@ describe('backup codes', () => {
     const audit = await h.call('GET', `/v1/events?accountId=${account.id}`, { token: h.owner.token });
     const revealed = audit.body.events.filter((e: { action: string }) => e.action === 'backup_code.revealed');
     expect(revealed).toHaveLength(2);
-    expect(revealed[0]).toMatchObject({ actor: member.id, target: account.id, result: 'ok', detail: 'Client phone is abroad' });
+    expect(revealed[0]).toMatchObject({
+      actor: member.id,
+      target: account.id,
+      result: 'ok',
+      detail: 'Client phone is abroad',
+    });
   });
 
   it('hand out each code once under parallel reveals, then 409 no_backup_codes', async () => {
