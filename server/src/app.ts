@@ -7,6 +7,7 @@ import type { AppEnv, Deps } from './deps.ts';
 import { ApiError } from './lib/errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { authRoutes } from './routes/auth.ts';
+import { backupCodeRoutes } from './routes/backup-codes.ts';
 import { challengeRoutes } from './routes/challenges.ts';
 import { devRoutes } from './routes/dev.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -82,6 +83,7 @@ export function createApp(deps: Deps) {
     .route('/v1/accounts', grantRoutes)
     .route('/v1/accounts', twoStepRoutes)
     .route('/v1/accounts', secretRoutes)
+    .route('/v1/accounts', backupCodeRoutes)
     .route('/v1/challenges', challengeRoutes)
     .route('/v1/phones', phoneRoutes)
     .route('/v1/events', eventRoutes);

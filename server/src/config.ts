@@ -23,7 +23,7 @@ const configSchema = z
     NODE_ENV: z.string().default('development'),
     // Node only: where the development secret is kept when TWOSTEP_SECRET is not set.
     TWOSTEP_DATA_DIR: z.string().min(1).default('data'),
-    SMS_PROVIDER: z.enum(['outbox', 'twilio']).default('outbox'),
+    SMS_PROVIDER: z.enum(['outbox', 'twilio']).optional(),
     TWILIO_ACCOUNT_SID: z.string().optional(),
     TWILIO_AUTH_TOKEN: z.string().optional(),
     TWILIO_FROM: z.string().optional(),
@@ -46,12 +46,20 @@ const configSchema = z
           ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required with SMS_PROVIDER=twilio.` });
       }
     }
+    // In production the dev outbox (codes readable by the owner) must be asked for by name, never fallen into.
+    if (env.NODE_ENV === 'production' && !env.SMS_PROVIDER) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMS_PROVIDER'],
+        message: 'SMS_PROVIDER is required in production: twilio (or outbox, for a trial with no real SMS).',
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.TWOSTEP_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['TWOSTEP_SECRET'], message: 'TWOSTEP_SECRET is required in production.' });
     }
   });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = Omit<z.infer<typeof configSchema>, 'SMS_PROVIDER'> & { SMS_PROVIDER: 'outbox' | 'twilio' };
 
 /** Every variable the server reads (`npm run serve:worker` hands each one that is set to the Worker). */
 export const configNames = Object.keys(configSchema.shape) as (keyof Config)[];
@@ -63,7 +71,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return parsed.data;
+  return { ...parsed.data, SMS_PROVIDER: parsed.data.SMS_PROVIDER ?? 'outbox' };
 }
 
 /**

@@ -39,3 +39,15 @@ export async function enroll(h: Harness, token: string, accountId: string, numbe
   if (verified.status !== 200) throw new Error(`verify failed: ${verified.status} ${JSON.stringify(verified.body)}`);
   return verified.body;
 }
+
+/** Unlocks an account for a member end to end (a code to its phone, entered). */
+export async function unlock(h: Harness, token: string, accountId: string, number: string) {
+  const started = await h.call('POST', `/v1/accounts/${accountId}/unlock`, { token });
+  if (started.status !== 202) throw new Error(`unlock failed: ${started.status} ${JSON.stringify(started.body)}`);
+  const code = await lastCode(h, number);
+  const verified = await h.call('POST', `/v1/challenges/${started.body.challenge.id}/verify`, {
+    token,
+    body: { code },
+  });
+  if (verified.status !== 200) throw new Error(`verify failed: ${verified.status} ${JSON.stringify(verified.body)}`);
+}

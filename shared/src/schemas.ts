@@ -7,7 +7,13 @@ export const twoStepStatuses = ['on', 'pending', 'off'] as const;
 export const purposes = ['enroll', 'change_number', 'unlock', 'disable'] as const;
 
 const text = (max: number) => z.string().trim().max(max);
-const name = z.string().trim().min(1).max(100);
+// A person's name goes into SMS texts ("Give it only to Anna"): one line, no control characters.
+const name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^\p{Cc}]+$/u, 'A name is one line of text.');
 const email = z
   .string()
   .trim()

@@ -172,6 +172,8 @@ export const outbox = sqliteTable(
     toNumber: text('to_number').notNull(),
     // AES-GCM ciphertext of the message; erased once delivered or dead.
     bodyEnc: text('body_enc'),
+    // For a code: the challenge's code version it carries; a message for an older code is never sent.
+    codeVersion: integer('code_version'),
     status: text('status', { enum: ['queued', 'sent', 'dead'] })
       .notNull()
       .default('queued'),
@@ -185,7 +187,8 @@ export const outbox = sqliteTable(
   },
   (t) => [
     index('outbox_due').on(t.status, t.nextAttemptAt),
-    index('outbox_phone').on(t.phoneId, t.createdAt),
+    // Send budgets count by number, not phone row: deleting and re-adding a phone must not reset them.
+    index('outbox_number').on(t.toNumber, t.createdAt),
     index('outbox_member').on(t.memberId, t.createdAt),
   ],
 );

@@ -1,7 +1,7 @@
 import { idParam, verifyBody } from '@twostep/shared';
 import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../deps.ts';
-import { ApiError, notFound } from '../lib/errors.ts';
+import { notFound } from '../lib/errors.ts';
 import { valid } from '../lib/validate.ts';
 import { requireMember } from '../middleware/auth.ts';
 import { findAccount } from '../services/accounts.ts';
@@ -40,12 +40,6 @@ export const challengeRoutes = new Hono<AppEnv>()
     });
     const after = await findAccount(c.var.deps.db, viewerOf(c), account.id);
     if (!after) throw notFound('That account');
-    if ((row.purpose === 'enroll' || row.purpose === 'change_number') && after.twoStep.phone?.id !== row.phone_id) {
-      throw new ApiError(
-        'number_in_use_on_platform',
-        'The code was right, but this number now protects another account on this platform.',
-      );
-    }
     return c.json({ challenge: toChallenge(verified, c.var.deps.clock.now()), account: after }, 200);
   })
 

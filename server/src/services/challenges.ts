@@ -1,6 +1,6 @@
-import { type Challenge, type ChallengeStatus, limits, type Purpose } from '@twostep/shared';
+import { type Challenge, type ChallengeStatus, limits, type Platform, type Purpose } from '@twostep/shared';
 import { type SQL, sql } from 'drizzle-orm';
-import { type Db, firstRow, runBatch, type Statement } from '../db/db.ts';
+import { type Db, firstRow } from '../db/db.ts';
 import type { Deps } from '../deps.ts';
 import { codeMac, constantTimeEqual, encryptField, newCode, newId } from '../lib/crypto.ts';
 import { ApiError, tooMany } from '../lib/errors.ts';
@@ -8,9 +8,10 @@ import { maskPhone, phoneCountry } from '../lib/phone.ts';
 import { bodyContext, dispatchDue } from '../sms/dispatcher.ts';
 import { codeMessage, type MessageContext } from '../sms/messages.ts';
 import { type EventContext, eventInsertWhen } from './audit.ts';
+import { type ChallengeScope, challengeHolds, whyNot } from './challenge-rules.ts';
+import { busy, type Sender, spentBudget, withinSendBudgets } from './send-budgets.ts';
 
-const hourMs = 60 * 60_000;
-const dayMs = 24 * hourMs;
+export type { Sender } from './send-budgets.ts';
 
 export type ChallengeRow = {
   id: string;
@@ -67,53 +68,6 @@ export function toChallenge(row: ChallengeRow, now: number): Challenge {
   };
 }
 
-export type Sender = { memberId: string; name: string; lead: boolean };
-
-const codeSends = (column: 'phone_id' | 'member_id', value: string, since: number) =>
-  sql`(SELECT count(*) FROM outbox WHERE ${sql.raw(column)} = ${value} AND kind = 'code' AND created_at > ${since})`;
-
-/** The send budgets of DESIGN.md section 4, as one SQL condition: checked and spent in the same statement. */
-function withinSendLimits(phoneId: string, sender: Sender, now: number): SQL {
-  const perMember = sender.lead ? limits.sendsPerLeadPerHour : limits.sendsPerMemberPerHour;
-  return sql`${codeSends('phone_id', phoneId, now - hourMs)} < ${limits.sendsPerPhonePerHour}
-    AND ${codeSends('phone_id', phoneId, now - dayMs)} < ${limits.sendsPerPhonePerDay}
-    AND ${codeSends('member_id', sender.memberId, now - hourMs)} < ${perMember}`;
-}
-
-/** Which budget refused a send, and when it frees up. */
-async function sendLimitError(db: Db, phoneId: string, sender: Sender, now: number): Promise<ApiError> {
-  const perMember = sender.lead ? limits.sendsPerLeadPerHour : limits.sendsPerMemberPerHour;
-  const budgets = [
-    {
-      column: 'phone_id',
-      value: phoneId,
-      window: hourMs,
-      max: limits.sendsPerPhonePerHour,
-      what: 'this phone this hour',
-    },
-    { column: 'phone_id', value: phoneId, window: dayMs, max: limits.sendsPerPhonePerDay, what: 'this phone today' },
-    { column: 'member_id', value: sender.memberId, window: hourMs, max: perMember, what: 'you this hour' },
-  ] as const;
-  for (const budget of budgets) {
-    const since = now - budget.window;
-    const row = await firstRow<{ n: number; oldest: number | null }>(
-      db,
-      sql`
-      SELECT count(*) AS n, min(created_at) AS oldest FROM outbox
-      WHERE ${sql.raw(budget.column)} = ${budget.value} AND kind = 'code' AND created_at > ${since}`,
-    );
-    if (row && Number(row.n) >= budget.max) {
-      const retryAfter = Number(row.oldest ?? now) + budget.window - now;
-      return tooMany(
-        'rate_limited',
-        `No more codes for ${budget.what} (at most ${budget.max}). Try again later.`,
-        retryAfter,
-      );
-    }
-  }
-  return new ApiError('rate_limited', 'Too many codes right now. Try again in a minute.', {}, { 'Retry-After': '60' });
-}
-
 export function assertCountryAllowed(deps: Deps, number: string) {
   const allowed = deps.settings.smsAllowedCountries;
   const country = phoneCountry(number);
@@ -143,36 +97,55 @@ const requestedAction: Record<Purpose, string> = {
 
 export type NewChallenge = {
   purpose: Purpose;
-  account: { id: string; handle: string; platform: MessageContext['platform'] };
+  account: { id: string; handle: string; platform: Platform };
   phone: { id: string; number: string };
   sender: Sender;
-  /** Statements that must commit with the challenge (e.g. the phone it is sent to). */
-  before?: Statement[];
-  /** Extra SQL that must hold for the challenge to be created. */
-  condition?: SQL;
 };
 
-/** Creates a challenge and queues its SMS in one batch, within the send budgets; then starts delivery. */
+export const scopeOf = (row: ChallengeRow, platform: Platform): ChallengeScope => ({
+  purpose: row.purpose,
+  accountId: row.account_id,
+  platform,
+  phoneId: row.phone_id,
+  memberId: row.member_id,
+});
+
+/** The outbox row for a challenge's current code, written only where `condition` holds. */
+function queueCode(deps: Deps, outboxId: string, challengeId: string, bodyEnc: string, now: number, condition: SQL) {
+  return deps.db.run(sql`
+    INSERT INTO outbox (id, team_id, kind, challenge_id, phone_id, member_id, to_number, body_enc, code_version,
+                        next_attempt_at, created_at)
+    SELECT ${outboxId}, c.team_id, 'code', c.id, c.phone_id, c.member_id, p.number, ${bodyEnc}, c.code_version, ${now}, ${now}
+    FROM challenges c JOIN phones p ON p.id = c.phone_id
+    WHERE c.id = ${challengeId} AND ${condition}`);
+}
+
+/**
+ * Creates a challenge and queues its SMS in one batch. Whether it may exist at all (send budgets, the
+ * account's two-step state, the member's access) is decided inside the INSERT; then delivery starts.
+ */
 export async function startChallenge(deps: Deps, audit: EventContext, input: NewChallenge): Promise<Challenge> {
   const { db, clock } = deps;
   assertCountryAllowed(deps, input.phone.number);
   const now = clock.now();
   const id = newId(now);
+  const scope: ChallengeScope = {
+    purpose: input.purpose,
+    accountId: input.account.id,
+    platform: input.account.platform,
+    phoneId: input.phone.id,
+    memberId: input.sender.memberId,
+  };
   const context = { requester: input.sender.name, handle: input.account.handle, platform: input.account.platform };
   const { codeHash, outboxId, bodyEnc } = await prepareCode(deps, id, input.purpose, context, now);
   const created = sql`EXISTS (SELECT 1 FROM challenges WHERE id = ${id})`;
-  await runBatch(db, [
-    ...(input.before ?? []),
+  await db.batch([
     db.run(sql`
       INSERT INTO challenges (id, team_id, account_id, member_id, purpose, phone_id, code_hash, created_at, sent_at, expires_at)
       SELECT ${id}, ${audit.teamId}, ${input.account.id}, ${input.sender.memberId}, ${input.purpose}, ${input.phone.id},
              ${codeHash}, ${now}, ${now}, ${now + limits.codeLifetimeMs}
-      WHERE ${withinSendLimits(input.phone.id, input.sender, now)} AND ${input.condition ?? sql`1`}`),
-    db.run(sql`
-      INSERT INTO outbox (id, team_id, kind, challenge_id, phone_id, member_id, to_number, body_enc, next_attempt_at, created_at)
-      SELECT ${outboxId}, ${audit.teamId}, 'code', ${id}, ${input.phone.id}, ${input.sender.memberId}, ${input.phone.number},
-             ${bodyEnc}, ${now}, ${now}
-      WHERE ${created}`),
+      WHERE ${withinSendBudgets(input.phone.number, input.sender, now)} AND ${challengeHolds(scope, now)}`),
+    queueCode(deps, outboxId, id, bodyEnc, now, sql`1`),
     eventInsertWhen(
       deps,
       audit,
@@ -181,7 +154,9 @@ export async function startChallenge(deps: Deps, audit: EventContext, input: New
     ),
   ]);
   const row = await loadChallenge(db, id);
-  if (!row) throw await sendLimitError(db, input.phone.id, input.sender, now);
+  if (!row) {
+    throw (await whyNot(db, scope, now)) ?? (await spentBudget(db, input.phone.number, input.sender, now)) ?? busy();
+  }
   deps.background(() => dispatchDue(deps));
   return toChallenge(row, now);
 }
@@ -202,6 +177,7 @@ export async function resendChallenge(
   const wait = row.sent_at + limits.resendAfterMs - now;
   if (wait > 0) throw tooMany('resend_too_soon', 'Wait a little before asking for another code.', wait);
   assertCountryAllowed(deps, row.number);
+  const scope = scopeOf(row, account.platform);
   const context = { requester: sender.name, handle: account.handle, platform: account.platform };
   const { codeHash, outboxId, bodyEnc } = await prepareCode(deps, row.id, row.purpose, context, now);
   const resent = sql`EXISTS (SELECT 1 FROM challenges WHERE id = ${row.id} AND code_hash = ${codeHash})`;
@@ -210,25 +186,21 @@ export async function resendChallenge(
       UPDATE challenges SET code_hash = ${codeHash}, code_version = code_version + 1, resends = resends + 1,
         sent_at = ${now}, expires_at = ${now + limits.codeLifetimeMs}
       WHERE id = ${row.id} AND status = 'pending' AND expires_at > ${now} AND resends < ${limits.resendsPerChallenge}
-        AND sent_at <= ${now - limits.resendAfterMs} AND ${withinSendLimits(row.phone_id, sender, now)}`),
-    db.run(sql`
-      INSERT INTO outbox (id, team_id, kind, challenge_id, phone_id, member_id, to_number, body_enc, next_attempt_at, created_at)
-      SELECT ${outboxId}, team_id, 'code', id, phone_id, member_id, ${row.number}, ${bodyEnc}, ${now}, ${now}
-      FROM challenges WHERE id = ${row.id} AND code_hash = ${codeHash}`),
+        AND sent_at <= ${now - limits.resendAfterMs} AND ${withinSendBudgets(row.number, sender, now)}
+        AND ${challengeHolds(scope, now)}`),
+    queueCode(deps, outboxId, row.id, bodyEnc, now, sql`c.code_hash = ${codeHash}`),
     eventInsertWhen(deps, audit, { action: 'challenge.resent', target: row.id, accountId: row.account_id }, resent),
   ]);
   const after = await loadChallenge(db, row.id);
   if (!after || !constantTimeEqual(after.code_hash, codeHash)) {
-    if (after && after.resends >= limits.resendsPerChallenge)
+    if (after && after.resends >= limits.resendsPerChallenge) {
       throw new ApiError('resend_limit', 'No more resends for this code.');
-    if (after && after.sent_at + limits.resendAfterMs > now) {
-      throw tooMany(
-        'resend_too_soon',
-        'Wait a little before asking for another code.',
-        after.sent_at + limits.resendAfterMs - now,
-      );
     }
-    throw await sendLimitError(db, row.phone_id, sender, now);
+    if (after && after.sent_at + limits.resendAfterMs > now) {
+      const left = after.sent_at + limits.resendAfterMs - now;
+      throw tooMany('resend_too_soon', 'Wait a little before asking for another code.', left);
+    }
+    throw (await whyNot(db, scope, now)) ?? (await spentBudget(db, row.number, sender, now)) ?? busy();
   }
   deps.background(() => dispatchDue(deps));
   return toChallenge(after, now);

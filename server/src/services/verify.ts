@@ -1,13 +1,14 @@
 import { limits } from '@twostep/shared';
 import { type SQL, sql } from 'drizzle-orm';
-import { firstRow, runBatch, type Statement } from '../db/db.ts';
+import { runBatch, type Statement } from '../db/db.ts';
 import type { Deps } from '../deps.ts';
 import { codeMac, constantTimeEqual, encryptField, newId, newToken } from '../lib/crypto.ts';
-import { ApiError, tooMany } from '../lib/errors.ts';
+import { ApiError } from '../lib/errors.ts';
 import { bodyContext, dispatchDue } from '../sms/dispatcher.ts';
 import { type MessageContext, numberChangedNotice } from '../sms/messages.ts';
 import { type EventContext, eventInsertWhen } from './audit.ts';
-import { type ChallengeRow, challengeStatus, loadChallenge } from './challenges.ts';
+import { challengeHolds, whyNot } from './challenge-rules.ts';
+import { type ChallengeRow, challengeStatus, loadChallenge, scopeOf } from './challenges.ts';
 
 export type VerifyInput = {
   row: ChallengeRow;
@@ -34,10 +35,7 @@ export async function verifyChallenge(deps: Deps, audit: EventContext, input: Ve
   const { row, account } = input;
   const now = clock.now();
   assertOpen(row, now);
-  const lockedUntil = await accountLockedUntil(deps, account.id, now);
-  if (row.purpose === 'unlock' && lockedUntil) {
-    throw tooMany('account_locked', 'Too many wrong codes for this account: unlocking is paused.', lockedUntil - now);
-  }
+  const scope = scopeOf(row, account.platform);
 
   const matched = constantTimeEqual(await codeMac(keys, row.id, row.purpose, input.code), row.code_hash);
   const nonce = newToken();
@@ -47,11 +45,13 @@ export async function verifyChallenge(deps: Deps, audit: EventContext, input: Ve
   const lost = mine("<> 'verified'");
   const max = limits.wrongAnswersPerChallenge;
   const statements: Statement[] = [
+    // Nothing is evaluated unless the challenge still applies: the member may still use the account, the
+    // account's two-step is still in the state the code was asked for, and (unlock) the account is not locked.
     db.run(sql`
       UPDATE challenges SET attempts = attempts + 1, attempt_nonce = ${nonce},
         status = CASE WHEN ${matched ? 1 : 0} = 1 THEN 'verified' WHEN attempts + 1 >= ${max} THEN 'locked' ELSE 'pending' END
       WHERE id = ${row.id} AND status = 'pending' AND attempts < ${max} AND expires_at > ${now}
-        AND (${matched ? 1 : 0} = 0 OR code_version = ${row.code_version})`),
+        AND (${matched ? 1 : 0} = 0 OR code_version = ${row.code_version}) AND ${challengeHolds(scope, now)}`),
     ...(await effects(deps, audit, input, won, now)),
     db.run(sql`UPDATE phones SET verified_at = ${now} WHERE id = ${row.phone_id} AND ${won}`),
     db.run(sql`UPDATE accounts SET failed_codes = 0 WHERE id = ${account.id} AND ${won}`),
@@ -66,25 +66,20 @@ export async function verifyChallenge(deps: Deps, audit: EventContext, input: Ve
       deps.background(() => dispatchDue(deps));
       return after;
     }
-    if (after.status === 'locked')
+    if (after.status === 'locked') {
       throw new ApiError('challenge_locked', 'Wrong code, and that was the last try: ask for a new one.', {
         attemptsLeft: 0,
       });
+    }
     throw new ApiError('code_invalid', 'That code is not right.', { attemptsLeft: max - after.attempts });
   }
-  // Another request decided this challenge first (or a resend replaced the code we checked).
+  // Not evaluated: another request decided this challenge first, it no longer applies, or a resend replaced the code.
   if (after) assertOpen(after, now);
+  const refusal = await whyNot(db, scope, now);
+  if (refusal) throw refusal;
   throw new ApiError('code_invalid', 'A newer code was sent: enter the newest one.', {
     attemptsLeft: max - (after?.attempts ?? max),
   });
-}
-
-async function accountLockedUntil(deps: Deps, accountId: string, now: number): Promise<number | null> {
-  const row = await firstRow<{ locked_until: number | null }>(
-    deps.db,
-    sql`SELECT locked_until FROM accounts WHERE id = ${accountId}`,
-  );
-  return row?.locked_until && row.locked_until > now ? row.locked_until : null;
 }
 
 /** A wrong code counts against the challenge (done by the UPDATE) and against the account, across challenges. */
@@ -126,7 +121,10 @@ function failureStatements(
   ];
 }
 
-/** What a verified code does, per purpose; each statement only acts where `won` holds. */
+/**
+ * What a verified code does, per purpose; each statement only acts where `won` holds. The state each one
+ * expects (not enrolled, enrolled with another phone, with this phone) was part of the deciding UPDATE.
+ */
 async function effects(
   deps: Deps,
   audit: EventContext,
@@ -136,58 +134,43 @@ async function effects(
 ): Promise<Statement[]> {
   const { db } = deps;
   const { row, account } = input;
-  const event = (action: string, condition: SQL) =>
-    eventInsertWhen(deps, audit, { action, target: account.id, accountId: account.id }, condition);
-  // One number protects at most one account per platform: decided here too, in case another enrollment won meanwhile.
-  const platformFree = sql`NOT EXISTS (SELECT 1 FROM enrollments e JOIN accounts a ON a.id = e.account_id
-    WHERE e.phone_id = ${row.phone_id} AND a.platform = ${account.platform} AND e.account_id <> ${account.id})`;
-  const boundToNewPhone = sql`EXISTS (SELECT 1 FROM enrollments WHERE account_id = ${account.id} AND phone_id = ${row.phone_id} AND verified_at = ${now})`;
+  const event = (action: string) =>
+    eventInsertWhen(deps, audit, { action, target: account.id, accountId: account.id }, won);
 
   if (row.purpose === 'enroll') {
     return [
       db.run(sql`
         INSERT INTO enrollments (account_id, team_id, phone_id, verified_at, enabled_at)
-        SELECT ${account.id}, ${row.team_id}, ${row.phone_id}, ${now}, ${now} WHERE ${won} AND ${platformFree}
-        ON CONFLICT (account_id) DO NOTHING`),
-      event('two_step.enabled', sql`${won} AND ${boundToNewPhone}`),
+        SELECT ${account.id}, ${row.team_id}, ${row.phone_id}, ${now}, ${now} WHERE ${won}`),
+      event('two_step.enabled'),
     ];
   }
   if (row.purpose === 'change_number') {
-    const current = await firstRow<{ phone_id: string; number: string }>(
-      db,
-      sql`
-      SELECT e.phone_id, p.number FROM enrollments e JOIN phones p ON p.id = e.phone_id WHERE e.account_id = ${account.id}`,
-    );
-    const statements: Statement[] = [
-      db.run(sql`UPDATE enrollments SET phone_id = ${row.phone_id}, verified_at = ${now}
-        WHERE account_id = ${account.id} AND ${won} AND ${platformFree}`),
-      event('two_step.number_changed', sql`${won} AND ${boundToNewPhone}`),
+    const noticeId = newId(now);
+    const context = { requester: input.requester, handle: account.handle, platform: account.platform };
+    const bodyEnc = await encryptField(deps.keys, bodyContext(noticeId), numberChangedNotice(context, row.number));
+    return [
+      // The old number hears of the change: queued before the binding moves, so it goes to the phone replaced.
+      db.run(sql`
+        INSERT INTO outbox (id, team_id, kind, challenge_id, phone_id, member_id, to_number, body_enc, next_attempt_at, created_at)
+        SELECT ${noticeId}, e.team_id, 'notice', NULL, e.phone_id, ${row.member_id}, p.number, ${bodyEnc}, ${now}, ${now}
+        FROM enrollments e JOIN phones p ON p.id = e.phone_id WHERE e.account_id = ${account.id} AND ${won}`),
+      db.run(
+        sql`UPDATE enrollments SET phone_id = ${row.phone_id}, verified_at = ${now} WHERE account_id = ${account.id} AND ${won}`,
+      ),
+      event('two_step.number_changed'),
     ];
-    if (current && current.phone_id !== row.phone_id) {
-      const noticeId = newId(now);
-      const context = { requester: input.requester, handle: account.handle, platform: account.platform };
-      const bodyEnc = await encryptField(deps.keys, bodyContext(noticeId), numberChangedNotice(context, row.number));
-      statements.push(
-        db.run(sql`
-          INSERT INTO outbox (id, team_id, kind, challenge_id, phone_id, member_id, to_number, body_enc, next_attempt_at, created_at)
-          SELECT ${noticeId}, ${row.team_id}, 'notice', NULL, ${current.phone_id}, ${row.member_id}, ${current.number},
-                 ${bodyEnc}, ${now}, ${now}
-          WHERE ${won} AND ${boundToNewPhone}`),
-      );
-    }
-    return statements;
   }
   if (row.purpose === 'disable') {
-    const enrolled = sql`EXISTS (SELECT 1 FROM enrollments WHERE account_id = ${account.id} AND phone_id = ${row.phone_id})`;
     return [
-      event('two_step.disabled', sql`${won} AND ${enrolled}`),
-      db.run(sql`DELETE FROM enrollments WHERE account_id = ${account.id} AND phone_id = ${row.phone_id} AND ${won}`),
+      db.run(sql`DELETE FROM enrollments WHERE account_id = ${account.id} AND ${won}`),
+      event('two_step.disabled'),
     ];
   }
   return [
     db.run(sql`
       INSERT INTO unlocks (id, team_id, account_id, member_id, until, created_at)
       SELECT ${newId(now)}, ${row.team_id}, ${account.id}, ${row.member_id}, ${now + limits.unlockMs}, ${now} WHERE ${won}`),
-    event('unlock.granted', won),
+    event('unlock.granted'),
   ];
 }

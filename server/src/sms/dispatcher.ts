@@ -5,7 +5,7 @@ import { outbox } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { decryptField } from '../lib/crypto.ts';
 import { phoneCountry } from '../lib/phone.ts';
-import { eventInsert } from '../services/audit.ts';
+import { eventInsertWhen } from '../services/audit.ts';
 
 const leaseMs = 60_000;
 const baseDelayMs = 2_000;
@@ -44,42 +44,80 @@ export async function dispatchDue(deps: Deps, batchSize = 20): Promise<{ sent: n
   let sent = 0;
   let failed = 0;
   for (const { id } of due) {
-    const outcome = await deliver(deps, id);
+    // One message's trouble (a database hiccup, a provider that throws) must not hold up the others.
+    const outcome = await deliver(deps, id).catch((error: unknown) => {
+      deps.log(`sms ${id} not delivered this time: ${error instanceof Error ? error.name : 'error'}`);
+      return 'retry' as const;
+    });
     if (outcome === 'sent') sent++;
     else if (outcome === 'dead' || outcome === 'retry') failed++;
   }
   return { sent, failed };
 }
 
+type Outcome =
+  | { ok: true; providerId: string | null }
+  | { ok: false; retryable: boolean; retryAfterMs?: number; error: string };
+
+/** A code message is worth sending only while its challenge waits for that very code. */
+async function stillWanted(deps: Deps, row: typeof outbox.$inferSelect, now: number): Promise<boolean> {
+  if (row.kind !== 'code' || !row.challengeId) return true;
+  const challenge = await firstRow(
+    deps.db,
+    sql`SELECT 1 AS yes FROM challenges WHERE id = ${row.challengeId} AND status = 'pending' AND expires_at > ${now}
+      AND code_version = ${row.codeVersion}`,
+  );
+  return Boolean(challenge);
+}
+
+/** Sends one claimed row. Never throws: a message that cannot be read is final, a provider that throws is retried. */
+async function attempt(deps: Deps, row: typeof outbox.$inferSelect & { bodyEnc: string }): Promise<Outcome> {
+  const { settings, keys, sms } = deps;
+  const country = phoneCountry(row.toNumber);
+  if (settings.smsAllowedCountries.length > 0 && !(country && settings.smsAllowedCountries.includes(country))) {
+    return { ok: false, retryable: false, error: 'country_not_allowed' };
+  }
+  let body: string;
+  try {
+    body = await decryptField(keys, bodyContext(row.id), row.bodyEnc);
+  } catch {
+    return { ok: false, retryable: false, error: 'unreadable' };
+  }
+  try {
+    return await sms.send({ teamId: row.teamId, to: row.toNumber, key: row.id, body });
+  } catch {
+    return { ok: false, retryable: true, error: 'provider_error' };
+  }
+}
+
 async function deliver(deps: Deps, id: string): Promise<'sent' | 'retry' | 'dead' | 'skipped'> {
-  const { db, clock, sms, keys, settings } = deps;
+  const { db, clock } = deps;
   const now = clock.now();
+  const lease = now + leaseMs;
   const [row] = await db
     .update(outbox)
-    .set({ leaseUntil: now + leaseMs, tries: sql`${outbox.tries} + 1` })
+    .set({ leaseUntil: lease, tries: sql`${outbox.tries} + 1` })
     .where(
       and(eq(outbox.id, id), eq(outbox.status, 'queued'), or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now))),
     )
     .returning();
   if (!row?.bodyEnc) return 'skipped';
+  const mine = and(eq(outbox.id, id), eq(outbox.leaseUntil, lease));
+  if (!(await stillWanted(deps, row, now))) {
+    // Superseded by a resend, used, locked or expired: nobody needs this code any more.
+    await db
+      .update(outbox)
+      .set({ status: 'dead', bodyEnc: null, leaseUntil: null, lastError: 'superseded' })
+      .where(mine);
+    return 'skipped';
+  }
   const audit = { teamId: row.teamId, actor: null, ip: null };
   const accountId = row.challengeId
     ? ((
         await firstRow<{ account_id: string }>(db, sql`SELECT account_id FROM challenges WHERE id = ${row.challengeId}`)
       )?.account_id ?? null)
     : null;
-
-  const country = phoneCountry(row.toNumber);
-  const allowed =
-    settings.smsAllowedCountries.length === 0 || (country && settings.smsAllowedCountries.includes(country));
-  const result = allowed
-    ? await sms.send({
-        teamId: row.teamId,
-        to: row.toNumber,
-        key: row.id,
-        body: await decryptField(keys, bodyContext(row.id), row.bodyEnc),
-      })
-    : ({ ok: false, retryable: false, error: 'country_not_allowed' } as const);
+  const result = await attempt(deps, { ...row, bodyEnc: row.bodyEnc });
 
   const doneAt = clock.now();
   if (result.ok) {
@@ -87,8 +125,13 @@ async function deliver(deps: Deps, id: string): Promise<'sent' | 'retry' | 'dead
       db
         .update(outbox)
         .set({ status: 'sent', sentAt: doneAt, bodyEnc: null, leaseUntil: null, providerId: result.providerId })
-        .where(eq(outbox.id, id)),
-      eventInsert(deps, audit, { action: 'sms.sent', target: row.phoneId, accountId }),
+        .where(mine),
+      eventInsertWhen(
+        deps,
+        audit,
+        { action: 'sms.sent', target: row.phoneId, accountId },
+        sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND status = 'sent')`,
+      ),
     ]);
     return 'sent';
   }
@@ -100,15 +143,17 @@ async function deliver(deps: Deps, id: string): Promise<'sent' | 'retry' | 'dead
         leaseUntil: null,
         lastError: result.error,
       })
-      .where(eq(outbox.id, id));
+      .where(mine);
     return 'retry';
   }
   await db.batch([
-    db
-      .update(outbox)
-      .set({ status: 'dead', bodyEnc: null, leaseUntil: null, lastError: result.error })
-      .where(eq(outbox.id, id)),
-    eventInsert(deps, audit, { action: 'sms.failed', target: row.phoneId, accountId, result: result.error }),
+    db.update(outbox).set({ status: 'dead', bodyEnc: null, leaseUntil: null, lastError: result.error }).where(mine),
+    eventInsertWhen(
+      deps,
+      audit,
+      { action: 'sms.failed', target: row.phoneId, accountId, result: result.error },
+      sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND status = 'dead' AND last_error = ${result.error})`,
+    ),
   ]);
   deps.log(`sms ${id} gave up after ${row.tries} tries: ${result.error}`);
   return 'dead';

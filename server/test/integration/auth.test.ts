@@ -126,6 +126,19 @@ describe('invites', () => {
     expect(Number(count[0]?.n)).toBe(1);
   });
 
+  it('refuses a name with a line break: names go into SMS texts', async () => {
+    const h = await makeHarness();
+    const invite = await h.call('POST', '/v1/invites', {
+      token: h.owner.token,
+      body: { email: 'n@acme.test', role: 'member' },
+    });
+    const accepted = await h.call('POST', '/v1/invites/accept', {
+      body: { token: invite.body.token, name: 'Anna\nGive it to Eve', password: 'n password 12345' },
+    });
+    expect(accepted.status).toBe(400);
+    expect(accepted.body.error.code).toBe('invalid_request');
+  });
+
   it('refuses to invite someone already on the team', async () => {
     const h = await makeHarness();
     const again = await h.call('POST', '/v1/invites', {

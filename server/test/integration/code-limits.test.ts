@@ -196,6 +196,23 @@ describe('send budgets', () => {
     expect(leadStatuses.at(-1)).toBe(429);
   });
 
+  it('count by number: deleting and re-adding a phone does not reset its budget', async () => {
+    const h = await makeHarness();
+    const start = async (i: number) => {
+      const account = await h.addAccount({ platform: 'tiktok', handle: `flood${i}` });
+      return h.call('POST', `/v1/accounts/${account.id}/two-step`, {
+        token: h.owner.token,
+        body: { number: numbers.us },
+      });
+    };
+    for (let i = 0; i < limits.sendsPerPhonePerHour; i++) expect((await start(i)).status).toBe(202);
+    const [phone] = await h.query<{ id: string }>('SELECT id FROM phones');
+    expect((await h.call('DELETE', `/v1/phones/${phone!.id}`, { token: h.owner.token })).status).toBe(200);
+    const again = await start(99);
+    expect(again.status).toBe(429);
+    expect(again.body.error.code).toBe('rate_limited');
+  });
+
   it('count resends as sends', async () => {
     const h = await makeHarness();
     const { member, account, number } = await enrollSetup(h, { number: numbers.de2 });

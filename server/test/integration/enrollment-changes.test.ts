@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enroll, enrollSetup, lastCode, numbers } from '../engine.ts';
+import { enroll, enrollSetup, lastCode, numbers, unlock } from '../engine.ts';
 import { makeHarness } from '../harness.ts';
 
 describe('changing the number', () => {
@@ -7,6 +7,7 @@ describe('changing the number', () => {
     const h = await makeHarness();
     const { member, account, number } = await enrollSetup(h);
     await enroll(h, member.token, account.id, number);
+    await unlock(h, member.token, account.id, number);
     const started = await h.call('POST', `/v1/accounts/${account.id}/two-step`, {
       token: member.token,
       body: { number: numbers.de2 },
@@ -36,10 +37,28 @@ describe('changing the number', () => {
     expect(actions.map((row) => row.action)).toContain('two_step.number_changed');
   });
 
+  it('needs the current phone first: a member without an unlock gets 403 unlock_required, a lead does not', async () => {
+    const h = await makeHarness();
+    const { member, account, number } = await enrollSetup(h);
+    await enroll(h, member.token, account.id, number);
+    const refused = await h.call('POST', `/v1/accounts/${account.id}/two-step`, {
+      token: member.token,
+      body: { number: numbers.de2 },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('unlock_required');
+    const byLead = await h.call('POST', `/v1/accounts/${account.id}/two-step`, {
+      token: h.owner.token,
+      body: { number: numbers.de2 },
+    });
+    expect(byLead.status).toBe(202);
+  });
+
   it('refuses to "change" to the number already in place', async () => {
     const h = await makeHarness();
     const { member, account, number } = await enrollSetup(h);
     await enroll(h, member.token, account.id, number);
+    await unlock(h, member.token, account.id, number);
     const same = await h.call('POST', `/v1/accounts/${account.id}/two-step`, { token: member.token, body: { number } });
     expect(same.status).toBe(409);
     expect(same.body.error.code).toBe('two_step_already_on');

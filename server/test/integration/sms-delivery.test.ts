@@ -123,6 +123,72 @@ describe('SMS delivery', () => {
   });
 });
 
+describe('SMS delivery when things go wrong', () => {
+  it('marks a message it cannot read dead and goes on delivering the others', async () => {
+    const h = await makeHarness();
+    const { member, account, number } = await enrollSetup(h);
+    await enroll(h, member.token, account.id, number);
+    h.sms.next.push(retryable(), retryable());
+    const first = await h.call('POST', `/v1/accounts/${account.id}/unlock`, { token: member.token });
+    const second = await h.call('POST', `/v1/accounts/${account.id}/unlock`, { token: member.token });
+    await h.settle();
+    // As after a change of TWOSTEP_SECRET: the first message no longer decrypts.
+    await h.query(
+      `UPDATE outbox SET body_enc = 'v1.AAAAAAAAAAAAAAAA.AAAA', next_attempt_at = 0 WHERE challenge_id = '${first.body.challenge.id}'`,
+    );
+    await h.query(`UPDATE outbox SET next_attempt_at = 0 WHERE challenge_id = '${second.body.challenge.id}'`);
+    const sent = h.sms.sent.length;
+    expect(await dispatchDue(h.deps)).toEqual({ sent: 1, failed: 1 });
+    expect(h.sms.sent).toHaveLength(sent + 1);
+    const rows = await h.query<{ status: string; last_error: string }>(
+      `SELECT status, last_error FROM outbox WHERE challenge_id = '${first.body.challenge.id}'`,
+    );
+    expect(rows).toEqual([{ status: 'dead', last_error: 'unreadable' }]);
+  });
+
+  it('retries when the provider throws instead of answering', async () => {
+    const h = await makeHarness();
+    const { member, account, number } = await enrollSetup(h);
+    await enroll(h, member.token, account.id, number);
+    const send = h.sms.send;
+    h.sms.send = async () => {
+      throw new Error('socket hang up');
+    };
+    const started = await h.call('POST', `/v1/accounts/${account.id}/unlock`, { token: member.token });
+    await h.settle();
+    const [row] = await h.query<{ status: string; last_error: string }>(
+      `SELECT status, last_error FROM outbox WHERE challenge_id = '${started.body.challenge.id}'`,
+    );
+    expect(row).toEqual({ status: 'queued', last_error: 'provider_error' });
+    h.sms.send = send;
+    h.clock.advance(5 * 60_000);
+    expect(await dispatchDue(h.deps)).toEqual({ sent: 1, failed: 0 });
+  });
+
+  it('never sends a code that a resend replaced', async () => {
+    const h = await makeHarness();
+    const { member, account, number } = await enrollSetup(h);
+    await enroll(h, member.token, account.id, number);
+    h.sms.next.push(retryable(120_000));
+    const started = await h.call('POST', `/v1/accounts/${account.id}/unlock`, { token: member.token });
+    await h.settle();
+    h.clock.advance(limits.resendAfterMs);
+    await h.call('POST', `/v1/challenges/${started.body.challenge.id}/resend`, { token: member.token });
+    await h.settle();
+    const sentBefore = h.sms.sent.length;
+    h.clock.advance(120_000);
+    await dispatchDue(h.deps);
+    expect(h.sms.sent).toHaveLength(sentBefore);
+    const rows = await h.query<{ status: string; last_error: string | null }>(
+      `SELECT status, last_error FROM outbox WHERE challenge_id = '${started.body.challenge.id}' ORDER BY code_version`,
+    );
+    expect(rows).toEqual([
+      { status: 'dead', last_error: 'superseded' },
+      { status: 'sent', last_error: null },
+    ]);
+  });
+});
+
 describe('retry delay', () => {
   it('grows exponentially with full jitter, capped at 5 minutes, never under Retry-After', () => {
     expect(retryDelay(1, 0, () => 0.999)).toBeLessThan(2_000);

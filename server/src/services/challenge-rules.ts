@@ -1,0 +1,76 @@
+import type { Platform, Purpose } from '@twostep/shared';
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, firstRow } from '../db/db.ts';
+import { ApiError, notFound, tooMany } from '../lib/errors.ts';
+
+/** What a challenge is about: enough to state, in SQL, when it may still be sent or used. */
+export type ChallengeScope = {
+  purpose: Purpose;
+  accountId: string;
+  platform: Platform;
+  phoneId: string;
+  memberId: string;
+};
+
+export const platformFree = (scope: ChallengeScope) =>
+  sql`NOT EXISTS (SELECT 1 FROM enrollments e JOIN accounts a ON a.id = e.account_id
+    WHERE e.phone_id = ${scope.phoneId} AND a.platform = ${scope.platform} AND e.account_id <> ${scope.accountId})`;
+
+const enrolledWith = (scope: ChallengeScope, op: '=' | '<>') =>
+  sql`EXISTS (SELECT 1 FROM enrollments WHERE account_id = ${scope.accountId} AND phone_id ${sql.raw(op)} ${scope.phoneId})`;
+
+const notEnrolled = (scope: ChallengeScope) =>
+  sql`NOT EXISTS (SELECT 1 FROM enrollments WHERE account_id = ${scope.accountId})`;
+
+const mayUseAccount = (scope: ChallengeScope) =>
+  sql`(EXISTS (SELECT 1 FROM members WHERE id = ${scope.memberId} AND removed_at IS NULL AND role IN ('lead', 'owner'))
+    OR EXISTS (SELECT 1 FROM grants g JOIN members m ON m.id = g.member_id
+      WHERE g.account_id = ${scope.accountId} AND g.member_id = ${scope.memberId} AND m.removed_at IS NULL))`;
+
+const accountLocked = (scope: ChallengeScope, now: number) =>
+  sql`EXISTS (SELECT 1 FROM accounts WHERE id = ${scope.accountId} AND locked_until > ${now})`;
+
+/**
+ * When a challenge may be created, resent or used, as SQL for the statement that does it: the member still
+ * may use the account, and the two-step state is still the one the code was asked for (an unlock or a
+ * disable code works only while its phone protects the account; an enroll only while none does).
+ */
+export function challengeHolds(scope: ChallengeScope, now: number): SQL {
+  const state: Record<Purpose, SQL> = {
+    enroll: sql`${notEnrolled(scope)} AND ${platformFree(scope)}`,
+    change_number: sql`${enrolledWith(scope, '<>')} AND ${platformFree(scope)}`,
+    disable: enrolledWith(scope, '='),
+    unlock: sql`${enrolledWith(scope, '=')} AND NOT ${accountLocked(scope, now)}`,
+  };
+  return sql`${mayUseAccount(scope)} AND ${state[scope.purpose]}`;
+}
+
+/** Why `challengeHolds` is false, as the contract's error; null when it holds. */
+export async function whyNot(db: Db, scope: ChallengeScope, now: number): Promise<ApiError | null> {
+  const test = async (condition: SQL) => Boolean(await firstRow(db, sql`SELECT 1 AS yes WHERE ${condition}`));
+  if (!(await test(mayUseAccount(scope)))) return notFound('That challenge');
+  if (scope.purpose === 'unlock' && (await test(accountLocked(scope, now)))) {
+    const row = await firstRow<{ locked_until: number }>(
+      db,
+      sql`SELECT locked_until FROM accounts WHERE id = ${scope.accountId}`,
+    );
+    return tooMany(
+      'account_locked',
+      'Too many wrong codes for this account: unlocking is paused.',
+      (row?.locked_until ?? now) - now,
+    );
+  }
+  if (scope.purpose === 'enroll' && !(await test(notEnrolled(scope)))) {
+    return new ApiError('two_step_already_on', 'Two-step was turned on for this account meanwhile.');
+  }
+  if ((scope.purpose === 'enroll' || scope.purpose === 'change_number') && !(await test(platformFree(scope)))) {
+    return new ApiError('number_in_use_on_platform', 'This number already protects another account on this platform.');
+  }
+  if (scope.purpose === 'change_number' && !(await test(enrolledWith(scope, '<>')))) {
+    return new ApiError('two_step_off', 'Two-step changed meanwhile: this code no longer applies.');
+  }
+  if ((scope.purpose === 'disable' || scope.purpose === 'unlock') && !(await test(enrolledWith(scope, '=')))) {
+    return new ApiError('two_step_off', 'This phone no longer protects the account: this code no longer applies.');
+  }
+  return null;
+}

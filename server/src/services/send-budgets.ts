@@ -1,0 +1,67 @@
+import { limits } from '@twostep/shared';
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, firstRow } from '../db/db.ts';
+import { ApiError, tooMany } from '../lib/errors.ts';
+
+const hourMs = 60 * 60_000;
+const dayMs = 24 * hourMs;
+
+export type Sender = { memberId: string; name: string; lead: boolean };
+
+type Budget = { column: 'to_number' | 'member_id'; value: string; windowMs: number; max: number; what: string };
+
+/** DESIGN.md section 4. Phone budgets count by number, so deleting and re-adding a phone resets nothing. */
+function budgets(number: string, sender: Sender): Budget[] {
+  const perMember = sender.lead ? limits.sendsPerLeadPerHour : limits.sendsPerMemberPerHour;
+  return [
+    {
+      column: 'to_number',
+      value: number,
+      windowMs: hourMs,
+      max: limits.sendsPerPhonePerHour,
+      what: 'this phone this hour',
+    },
+    { column: 'to_number', value: number, windowMs: dayMs, max: limits.sendsPerPhonePerDay, what: 'this phone today' },
+    { column: 'member_id', value: sender.memberId, windowMs: hourMs, max: perMember, what: 'you this hour' },
+  ];
+}
+
+const sendsSince = (budget: Budget, now: number) =>
+  sql`(SELECT count(*) FROM outbox WHERE ${sql.raw(budget.column)} = ${budget.value} AND kind = 'code'
+    AND created_at > ${now - budget.windowMs})`;
+
+/** Every budget as one SQL condition, so a send is checked and spent in the same statement. */
+export function withinSendBudgets(number: string, sender: Sender, now: number): SQL {
+  return sql.join(
+    budgets(number, sender).map((budget) => sql`${sendsSince(budget, now)} < ${budget.max}`),
+    sql` AND `,
+  );
+}
+
+/** The budget that refused a send, and when it frees up; null when none is spent. */
+export async function spentBudget(db: Db, number: string, sender: Sender, now: number): Promise<ApiError | null> {
+  for (const budget of budgets(number, sender)) {
+    const row = await firstRow<{ n: number; oldest: number | null }>(
+      db,
+      sql`SELECT count(*) AS n, min(created_at) AS oldest FROM outbox
+        WHERE ${sql.raw(budget.column)} = ${budget.value} AND kind = 'code' AND created_at > ${now - budget.windowMs}`,
+    );
+    if (row && Number(row.n) >= budget.max) {
+      const retryAfter = Number(row.oldest ?? now) + budget.windowMs - now;
+      return tooMany(
+        'rate_limited',
+        `No more codes for ${budget.what} (at most ${budget.max}). Try again later.`,
+        retryAfter,
+      );
+    }
+  }
+  return null;
+}
+
+export const busy = () =>
+  new ApiError(
+    'rate_limited',
+    'Too many codes right now. Try again in a minute.',
+    { retryAfter: 60 },
+    { 'Retry-After': '60' },
+  );
