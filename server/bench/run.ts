@@ -8,6 +8,7 @@ import { createApp } from '../src/app.ts';
 import { openDatabase } from '../src/db/client.ts';
 import type { Deps } from '../src/deps.ts';
 import { deriveKeys, hashPassword, newId } from '../src/lib/crypto.ts';
+import { loadBench } from './load.ts';
 
 type Figures = { name: string; ops: number; p50: number; p99: number };
 
@@ -194,3 +195,4 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+await loadBench();
