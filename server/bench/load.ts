@@ -19,20 +19,16 @@ async function freePort(): Promise<number> {
 }
 
 async function startServer(dir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'server/src/node.ts')],
-    {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATABASE_URL: `file:${join(dir, 'load.db')}`,
-        TWOSTEP_DATA_DIR: dir,
-        SMS_PROVIDER: 'outbox',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/src/node.ts')], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: `file:${join(dir, 'load.db')}`,
+      TWOSTEP_DATA_DIR: dir,
+      SMS_PROVIDER: 'outbox',
     },
-  );
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((ready, fail) => {
     child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('listening on') && ready());
     child.on('exit', (code) => fail(new Error(`server exited with ${code}`)));
