@@ -12,8 +12,10 @@ import { challengeRoutes } from './routes/challenges.ts';
 import { devRoutes } from './routes/dev.ts';
 import { eventRoutes } from './routes/events.ts';
 import { grantRoutes } from './routes/grants.ts';
+import { importRoutes } from './routes/import.ts';
 import { memberRoutes } from './routes/members.ts';
 import { phoneRoutes } from './routes/phones.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { secretRoutes } from './routes/secrets.ts';
 import { twoStepRoutes } from './routes/two-step.ts';
 
@@ -79,6 +81,8 @@ export function createApp(deps: Deps) {
   const routes = app
     .route('/v1', authRoutes)
     .route('/v1/members', memberRoutes)
+    // POST /v1/accounts/import before accountRoutes: no '/:id' route may take it (accountRoutes has no POST '/:id').
+    .route('/v1/accounts', importRoutes)
     .route('/v1/accounts', accountRoutes)
     .route('/v1/accounts', grantRoutes)
     .route('/v1/accounts', twoStepRoutes)
@@ -86,7 +90,8 @@ export function createApp(deps: Deps) {
     .route('/v1/accounts', backupCodeRoutes)
     .route('/v1/challenges', challengeRoutes)
     .route('/v1/phones', phoneRoutes)
-    .route('/v1/events', eventRoutes);
+    .route('/v1/events', eventRoutes)
+    .route('/v1/reports', reportRoutes);
 
   // The dev outbox exists only in outbox mode; in every other mode the route is simply not there.
   if (deps.sms.name === 'outbox') app.route('/v1/dev', devRoutes);

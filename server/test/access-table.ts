@@ -28,7 +28,7 @@ export type AccessContext = {
   unique: () => number;
 };
 
-export type AccessRequest = { path: string; body?: unknown };
+export type AccessRequest = { path: string; body?: unknown; headers?: Record<string, string> };
 /**
  * `ok` is the status a caller who may use the route gets for the request `request` builds (fresh per caller).
  * `who` is the caller (undefined when anonymous), for requests that need the caller's own state.
@@ -173,4 +173,11 @@ export const routeAccess: Record<string, RouteAccess> = {
     return { path: `/v1/challenges/${challenge.id}/resend` };
   }),
   'GET /v1/dev/outbox': owner(200, () => ({ path: '/v1/dev/outbox' })),
+  'GET /v1/reports/two-step': lead(200, () => ({ path: '/v1/reports/two-step' })),
+  'GET /v1/reports/two-step.csv': lead(200, () => ({ path: '/v1/reports/two-step.csv' })),
+  'POST /v1/accounts/import': lead(200, (x) => ({
+    path: '/v1/accounts/import',
+    body: `platform,handle,client,loginName,phone,phoneHolder\nx,imported${x.unique()},,,,\n`,
+    headers: { 'Content-Type': 'text/csv' },
+  })),
 };
