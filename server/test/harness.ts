@@ -79,9 +79,11 @@ export async function makeHarness(
     }
     const response = await app.request(path, { method, headers, body });
     const text = await response.text();
+    const isJson = response.headers.get('content-type')?.startsWith('application/json');
+    // A JSON answer is parsed; anything else (the CSV report) is kept as text.
     // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the contract answers.
-    const json: any = text ? JSON.parse(text) : null;
-    return { status: response.status, body: json, headers: response.headers };
+    const answer: any = isJson ? JSON.parse(text) : text || null;
+    return { status: response.status, body: answer, headers: response.headers };
   }
 
   let counter = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AccessContext, type AccessRequest, type Rule, routeAccess, type Who } from '../access-table.ts';
+import { type AccessContext, type Rule, routeAccess, type Who } from '../access-table.ts';
 import { type Harness, makeHarness } from '../harness.ts';
 import { addPhone } from '../seed.ts';
 
@@ -66,20 +66,6 @@ async function accessContext(h: Harness): Promise<{ x: AccessContext; whos: Reco
   return { x, whos };
 }
 
-/** h.call, except that a body which is not JSON (the CSV report) is kept as text. */
-async function send(h: Harness, method: string, path: string, token: string | undefined, request: AccessRequest) {
-  const headers: Record<string, string> = { ...request.headers };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const { body } = request;
-  if (body !== undefined) headers['Content-Type'] ??= 'application/json';
-  const init = { method, headers, body: typeof body === 'string' || body === undefined ? body : JSON.stringify(body) };
-  const response = await h.app.request(path, init);
-  const text = await response.text();
-  const json = response.headers.get('content-type')?.startsWith('application/json');
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the contract answers.
-  return { status: response.status, body: (json ? JSON.parse(text) : text) as any };
-}
-
 const templateMatches = (template: string, path: string) =>
   new RegExp(`^${template.replace(/:[A-Za-z]+/g, '[^/]+')}$`).test(path.split('?')[0]!);
 
@@ -107,7 +93,7 @@ describe('the authorization matrix', () => {
       const request = await entry.request(x, whos[caller]);
       expect(templateMatches(template, request.path), `${request.path} is not ${template}`).toBe(true);
       const token = whos[caller]?.token;
-      const response = await send(h, method, request.path, token, request);
+      const response = await h.call(method, request.path, { token, body: request.body, headers: request.headers });
       const want = expectedStatus(entry.rule, caller, entry.ok);
       expect(response.status, `${key} as ${caller}: ${JSON.stringify(response.body)}`).toBe(want);
       if (want === 401) expect(response.body.error.code).toBe('unauthorized');
@@ -117,7 +103,7 @@ describe('the authorization matrix', () => {
           continue;
         // An account a member may not use answers exactly like one that does not exist.
         const unknownPath = request.path.replace(/^\/v1\/accounts\/[^/?]+/, `/v1/accounts/${unknownAccountId}`);
-        const unknown = await send(h, method, unknownPath, token, request);
+        const unknown = await h.call(method, unknownPath, { token, body: request.body, headers: request.headers });
         expect(unknown.status, `${key} as ${caller} for an unknown id`).toBe(response.status);
         expect(unknown.body).toEqual(response.body);
       }
