@@ -81,7 +81,10 @@ export function readConfig(env: Record<string, string | undefined>): Config {
 export function workerDatabaseUrl(env: Record<string, string | undefined>): string | undefined {
   const url = env.DATABASE_URL?.trim();
   if (!url) return undefined;
-  if (!/^(libsql|https?|wss?):\/\//.test(url))
-    throw new Error('On Workers DATABASE_URL must be a libsql://, https:// or wss:// URL, or unset to use D1.');
+  // Over HTTP only: @libsql/client/web's WebSocket client hangs in Workers. Plain http:// is for local servers.
+  if (!/^(libsql|https?):\/\//.test(url))
+    throw new Error(
+      'On Workers DATABASE_URL must be a libsql:// or https:// URL (http:// for a local server), or unset to use D1.',
+    );
   return url;
 }

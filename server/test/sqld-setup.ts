@@ -66,7 +66,10 @@ export default async function startSqld(project: TestProject) {
     }
     if (!child) started.kill('SIGKILL');
   }
-  if (!child) throw new Error(`sqld did not start:\n${output.slice(-2000)}`);
+  if (!child) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`sqld did not start:\n${output.slice(-2000)}`);
+  }
 
   return async () => {
     const exited = new Promise((done) => child.once('exit', done));

@@ -78,7 +78,7 @@ export const accounts = sqliteTable(
   },
   (t) => [
     uniqueIndex('accounts_handle').on(t.teamId, t.platform, t.handle),
-    index('accounts_client').on(t.teamId, t.client),
+    index('accounts_client_lower').on(t.teamId, sql`lower(${t.client})`),
   ],
 );
 
@@ -94,7 +94,7 @@ export const phones = sqliteTable(
     verifiedAt: integer('verified_at'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [uniqueIndex('phones_number').on(t.teamId, t.number)],
+  (t) => [uniqueIndex('phones_number').on(t.teamId, t.number), index('phones_holder').on(t.holderMemberId)],
 );
 
 /** A row means two-step is on for that account, protected by that phone. */

@@ -106,17 +106,40 @@ export const accountRoutes = new Hono<AppEnv>()
     const changes = Object.fromEntries(
       Object.entries(body).map(([key, value]) => [key, key === 'platform' || key === 'handle' ? value : value || null]),
     );
+    const mine = and(eq(accounts.id, id), eq(accounts.teamId, c.var.member.teamId));
+    // Moving an account to another platform must not break "one number, one account per platform".
+    const platformFree = body.platform
+      ? sql`NOT EXISTS (SELECT 1 FROM enrollments e1 JOIN enrollments e2 ON e2.phone_id = e1.phone_id
+          JOIN accounts a2 ON a2.id = e2.account_id
+          WHERE e1.account_id = ${id} AND e2.account_id <> ${id} AND a2.platform = ${body.platform})`
+      : sql`1`;
+    const teamId = c.var.member.teamId;
+    const updatable = sql`EXISTS (SELECT 1 FROM accounts WHERE id = ${id} AND team_id = ${teamId}) AND ${platformFree}`;
     try {
       await db.batch([
+        // Decided before the UPDATE, on the same condition, so the event is written exactly when it changes the row.
+        eventInsertWhen(
+          c.var.deps,
+          auditContext(c),
+          { action: 'account.updated', target: id, accountId: id },
+          updatable,
+        ),
         db
           .update(accounts)
           .set({ ...changes, updatedAt: now })
-          .where(and(eq(accounts.id, id), eq(accounts.teamId, c.var.member.teamId))),
-        eventInsert(c.var.deps, auditContext(c), { action: 'account.updated', target: id, accountId: id }),
+          .where(and(mine, platformFree)),
       ]);
     } catch (error) {
       if (isUniqueViolation(error)) throw duplicate();
       throw error;
+    }
+    const [after] = await db.select({ platform: accounts.platform }).from(accounts).where(mine);
+    if (!after) throw notFound('That account');
+    if (body.platform && after.platform !== body.platform) {
+      throw new ApiError(
+        'number_in_use_on_platform',
+        "This account's number already protects another account on that platform.",
+      );
     }
     return c.json({ account: await visibleAccount(c, id) }, 200);
   })

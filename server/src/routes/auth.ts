@@ -1,5 +1,5 @@
 import { acceptInviteBody, inviteBody, limits, setupBody, signInBody } from '@twostep/shared';
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { invites, members, sessions, signInFailures, teams } from '../db/schema.ts';
 import type { AppEnv } from '../deps.ts';
@@ -11,7 +11,9 @@ import { auditContext, clientIp, eventInsert, eventInsertWhen } from '../service
 import { isUniqueViolation, newSession, publicMember } from '../services/members.ts';
 import { apiVersion } from '../version.ts';
 
-const decoyHash = hashPassword('twostep decoy password', passwordIterations);
+// Made on first use: Workers refuse random values (the salt) outside a request.
+let decoy: Promise<string> | undefined;
+const decoyHash = () => (decoy ??= hashPassword('twostep decoy password', passwordIterations));
 
 export const authRoutes = new Hono<AppEnv>()
   .get('/health', (c) => c.json({ ok: true as const, version: apiVersion }, 200))
@@ -80,7 +82,7 @@ export const authRoutes = new Hono<AppEnv>()
       .where(and(eq(members.email, email), isNull(members.removedAt)))
       .limit(1);
     // An unknown email still pays for one hash, so its answer takes as long as a wrong password.
-    const passwordMatches = await verifyPassword(password, member?.passwordHash ?? (await decoyHash));
+    const passwordMatches = await verifyPassword(password, member?.passwordHash ?? (await decoyHash()));
     const ok = member !== undefined && passwordMatches;
     const audit = { teamId: member?.teamId ?? '', actor: member?.id ?? null, ip: clientIp(c) };
     if (!member || !ok) {
@@ -96,6 +98,8 @@ export const authRoutes = new Hono<AppEnv>()
     await db.batch([
       session.insert,
       db.delete(signInFailures).where(eq(signInFailures.id, attemptId)),
+      // Failures older than the window count for nothing: forget them.
+      db.delete(signInFailures).where(lt(signInFailures.at, windowStart)),
       eventInsert(c.var.deps, audit, { action: 'session.created', target: member.id }),
     ]);
     return c.json({ token: session.token, member: publicMember(member) }, 201);

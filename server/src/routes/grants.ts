@@ -48,7 +48,7 @@ export const grantRoutes = new Hono<AppEnv>()
       db.run(sql`
         INSERT INTO grants (account_id, member_id, team_id, granted_at)
         SELECT ${id}, ${memberId}, ${teamId}, ${now}
-        WHERE ${memberActive}
+        WHERE ${memberActive} AND EXISTS (SELECT 1 FROM accounts WHERE id = ${id} AND team_id = ${teamId})
         ON CONFLICT DO NOTHING`),
     ]);
     return c.body(null, 204);

@@ -76,7 +76,8 @@ export const memberRoutes = new Hono<AppEnv>()
     await db.batch([
       db.run(sql`
         UPDATE members SET removed_at = ${now}
-        WHERE id = ${id} AND removed_at IS NULL AND (role <> 'owner' OR ${activeOwnerCount} > 1)`),
+        WHERE id = ${id} AND removed_at IS NULL AND (role <> 'owner' OR (${activeOwnerCount} > 1
+          AND EXISTS (SELECT 1 FROM members WHERE id = ${me.id} AND role = 'owner' AND removed_at IS NULL)))`),
       db.run(
         sql`UPDATE sessions SET revoked_at = ${now} WHERE member_id = ${id} AND revoked_at IS NULL AND ${removedNow}`,
       ),
@@ -84,9 +85,13 @@ export const memberRoutes = new Hono<AppEnv>()
       db.run(sql`UPDATE unlocks SET until = ${now} WHERE member_id = ${id} AND until > ${now} AND ${removedNow}`),
       eventInsertWhen(c.var.deps, auditContext(c), { action: 'member.removed', target: id }, removedNow),
     ]);
-    const [after] = await db.select({ removedAt: members.removedAt }).from(members).where(eq(members.id, id));
-    if (after?.removedAt !== now)
+    const [after] = await db.select().from(members).where(eq(members.id, id));
+    if (after?.removedAt !== now) {
+      if (after?.removedAt) throw notFound('That member'); // removed by a parallel request
+      if (after?.role === 'owner' && me.role !== 'owner')
+        throw new ApiError('forbidden', 'Only an owner may remove an owner.');
       throw new ApiError('last_owner', 'A team needs an owner: make someone else owner first.');
+    }
     return c.json(
       {
         handover: {

@@ -109,3 +109,29 @@ describe('turning two-step off', () => {
     expect(off.body.error.code).toBe('two_step_off');
   });
 });
+
+describe('moving an account to another platform', () => {
+  it('is refused when its number already protects an account on that platform (409), and nothing changes', async () => {
+    const h = await makeHarness();
+    const { member, account, number } = await enrollSetup(h, { platform: 'instagram' });
+    await enroll(h, member.token, account.id, number);
+    const facebook = await h.addAccount({ platform: 'facebook', handle: 'other' });
+    await h.grant(facebook.id, member.id);
+    await enroll(h, member.token, facebook.id, number);
+    const moved = await h.call('PATCH', `/v1/accounts/${facebook.id}`, {
+      token: h.owner.token,
+      body: { platform: 'instagram' },
+    });
+    expect(moved.status).toBe(409);
+    expect(moved.body.error.code).toBe('number_in_use_on_platform');
+    expect((await h.call('GET', `/v1/accounts/${facebook.id}`, { token: h.owner.token })).body.account.platform).toBe(
+      'facebook',
+    );
+    expect(await h.query("SELECT id FROM events WHERE action = 'account.updated'")).toHaveLength(0);
+    const elsewhere = await h.call('PATCH', `/v1/accounts/${facebook.id}`, {
+      token: h.owner.token,
+      body: { platform: 'tiktok' },
+    });
+    expect(elsewhere.status).toBe(200);
+  });
+});
