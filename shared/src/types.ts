@@ -50,3 +50,31 @@ export type AuditEvent = {
   detail: string | null;
 };
 export type EventPage = { events: AuditEvent[]; next: string | null };
+
+export type Severity = 'high' | 'medium' | 'low';
+export type FindingKind =
+  | 'two_step_off'
+  | 'two_step_pending'
+  | 'number_shared_on_platform'
+  | 'number_shared_across_platforms'
+  | 'number_unverified_90d'
+  | 'backup_codes_missing'
+  | 'backup_codes_low'
+  | 'holder_left_team'
+  | 'wide_access';
+export type Finding = {
+  kind: FindingKind;
+  severity: Severity;
+  accountId?: string;
+  phoneId?: string;
+  memberId?: string;
+  message: string;
+};
+export type StatusCounts = { accounts: number; on: number; pending: number; off: number };
+export type TwoStepReport = {
+  summary: StatusCounts & { coverage: number };
+  byPlatform: (StatusCounts & { platform: Platform })[];
+  byClient: (StatusCounts & { client: string | null })[];
+  findings: Finding[];
+};
+export type ImportResult = { created: number; skipped: number; errors: { line: number; message: string }[] };

@@ -1,3 +1,4 @@
+import type { ImportResult } from '@twostep/shared';
 import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import { runBatch } from '../db/db.ts';
 import { members } from '../db/schema.ts';
@@ -7,7 +8,7 @@ import { ApiError } from '../lib/errors.ts';
 import type { EventContext } from './audit.ts';
 import { headerColumns, type ImportRow, importMaxRows, importRow, readCsv } from './import-csv.ts';
 
-export type ImportResult = { created: number; skipped: number; errors: { line: number; message: string }[] };
+export type { ImportResult };
 
 /** Rows per batch. Each statement binds a chunk as one JSON text, so D1's 100-parameter limit never binds. */
 const chunkRows = 200;

@@ -1,35 +1,18 @@
-import { limits, type Platform } from '@twostep/shared';
+import {
+  type Finding,
+  type FindingKind,
+  limits,
+  type Platform,
+  type Severity,
+  type TwoStepReport,
+} from '@twostep/shared';
 import Papa from 'papaparse';
 import type { Db } from '../db/db.ts';
 import { maskPhone } from '../lib/phone.ts';
 import { countQueries, findingQueries } from './report-findings.ts';
 
-export type Severity = 'high' | 'medium' | 'low';
-export type FindingKind =
-  | 'two_step_off'
-  | 'two_step_pending'
-  | 'number_shared_on_platform'
-  | 'number_shared_across_platforms'
-  | 'number_unverified_90d'
-  | 'backup_codes_missing'
-  | 'backup_codes_low'
-  | 'holder_left_team'
-  | 'wide_access';
-export type Finding = {
-  kind: FindingKind;
-  severity: Severity;
-  accountId?: string;
-  phoneId?: string;
-  memberId?: string;
-  message: string;
-};
-export type StatusCounts = { accounts: number; on: number; pending: number; off: number };
-export type TwoStepReport = {
-  summary: StatusCounts & { coverage: number };
-  byPlatform: (StatusCounts & { platform: Platform })[];
-  byClient: (StatusCounts & { client: string | null })[];
-  findings: Finding[];
-};
+export type { Finding, FindingKind, Severity, StatusCounts, TwoStepReport } from '@twostep/shared';
+
 /** A finding with the columns of its CSV row (phone masked, member by name). */
 export type FindingRow = Finding & {
   platform: string | null;
