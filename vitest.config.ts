@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
 const serverTests = ['server/test/**/*.test.ts', 'server/src/**/*.test.ts'];
 const integrationTests = ['server/test/integration/**/*.test.ts'];
 const serverPath = (path: string) => fileURLToPath(new URL(`./server/${path}`, import.meta.url));
+const extensionDir = fileURLToPath(new URL('./extension', import.meta.url));
 
 export default defineConfig({
   test: {
@@ -54,6 +56,24 @@ export default defineConfig({
           name: 'server-workerd',
           include: [...integrationTests, 'server/test/workerd/**/*.test.ts'],
           testTimeout: 60_000,
+        },
+      },
+      // The extension's units with WXT's fake browser; root given so `@/…` and auto-imports resolve from here.
+      {
+        plugins: [WxtVitest({ root: extensionDir })],
+        test: {
+          name: 'extension',
+          include: ['extension/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/.output/**'],
+        },
+      },
+      // The built extension in real Chromium against the real Node server (tests/e2e/).
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

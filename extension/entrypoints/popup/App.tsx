@@ -1,54 +1,125 @@
-import { useState } from 'preact/hooks';
+import type { Account, Member } from '@twostep/shared';
+import { useEffect, useState } from 'preact/hooks';
+import { AccountDetail } from '@/components/account-detail.tsx';
+import { AccountList, type ListFilter } from '@/components/account-list.tsx';
+import { SignInForm } from '@/components/sign-in-form.tsx';
+import type { Problem } from '@/utils/api-client.ts';
+import { type AccountPageView, type Ask, ask } from '@/utils/intents.ts';
+import { problemText } from '@/utils/problem-text.ts';
 
-type Health =
-  | { state: 'idle' }
-  | { state: 'checking' }
-  | { state: 'ok'; version: string }
-  | { state: 'error'; message: string };
+type Screen =
+  | { name: 'loading' }
+  | { name: 'signIn'; notice?: string }
+  | { name: 'accounts' }
+  | { name: 'account'; account: Account };
 
-/** First screen: which Twostep server to talk to. Sign-in and the account list arrive with the extension issue. */
+type ListState = { state: 'loading' } | { state: 'error'; problem: Problem } | ({ state: 'ready' } & AccountPageView);
+
+/** The popup: renders what the background says and sends it intents. It never sees the session token. */
 export function App() {
-  const [url, setUrl] = useState('http://127.0.0.1:8787');
-  const [health, setHealth] = useState<Health>({ state: 'idle' });
+  const [screen, setScreen] = useState<Screen>({ name: 'loading' });
+  const [member, setMember] = useState<Member | null>(null);
+  const [serverUrl, setServerUrl] = useState('');
+  const [list, setList] = useState<ListState>({ state: 'loading' });
+  const [filter, setFilter] = useState<ListFilter>({ search: '', platform: '' });
 
-  async function check(event: Event) {
-    event.preventDefault();
-    setHealth({ state: 'checking' });
-    try {
-      const response = await fetch(new URL('/v1/health', url));
-      const body = (await response.json()) as { version?: string };
-      setHealth(
-        response.ok
-          ? { state: 'ok', version: body.version ?? '?' }
-          : { state: 'error', message: `HTTP ${response.status}` },
-      );
-    } catch {
-      setHealth({ state: 'error', message: 'No Twostep server answers at that address.' });
+  // Every intent goes through here: a session the server ended sends the person back to the sign-in form.
+  const askHere: Ask = async (type, payload) => {
+    const reply = await ask(type, payload);
+    if (!reply.ok && reply.problem.code === 'unauthorized' && type !== 'session.signIn') {
+      setMember(null);
+      setScreen({ name: 'signIn', notice: problemText(reply.problem) });
     }
+    return reply;
+  };
+
+  async function loadAccounts() {
+    setList({ state: 'loading' });
+    const reply = await askHere('accounts.list', {});
+    setList(reply.ok ? { state: 'ready', ...reply.data } : { state: 'error', problem: reply.problem });
+  }
+
+  function signedIn(who: Member, url: string) {
+    setMember(who);
+    setServerUrl(url);
+    setScreen({ name: 'accounts' });
+    void loadAccounts();
+  }
+
+  useEffect(() => {
+    ask('session.get', {}).then((reply) => {
+      if (reply.ok && reply.data.member) return signedIn(reply.data.member, reply.data.serverUrl);
+      if (reply.ok) setServerUrl(reply.data.serverUrl);
+      setScreen(reply.ok ? { name: 'signIn' } : { name: 'signIn', notice: problemText(reply.problem) });
+    });
+  }, []);
+
+  async function signOut() {
+    await ask('session.signOut', {});
+    setMember(null);
+    setList({ state: 'loading' });
+    setFilter({ search: '', platform: '' });
+    setScreen({ name: 'signIn', notice: 'You are signed out.' });
+  }
+
+  function accountChanged(account: Account) {
+    if (list.state === 'ready')
+      setList({ ...list, accounts: list.accounts.map((each) => (each.id === account.id ? account : each)) });
+    setScreen({ name: 'account', account });
   }
 
   return (
-    <main style={{ font: '14px system-ui', padding: 16, width: 320 }}>
-      <h1 style={{ fontSize: 16, margin: '0 0 12px' }}>Twostep</h1>
-      <form onSubmit={check}>
-        <label for="server">Server</label>
-        <input
-          id="server"
-          type="url"
-          value={url}
-          onInput={(e) => setUrl(e.currentTarget.value)}
-          style={{ width: '100%' }}
-          autoFocus
+    <main>
+      <header class="bar">
+        <h1>Twostep</h1>
+        {member && (
+          <>
+            <span class="who" title={`${member.email} on ${serverUrl}`}>
+              {member.name} · {member.role}
+            </span>
+            <button type="button" class="link" onClick={signOut}>
+              Sign out
+            </button>
+          </>
+        )}
+      </header>
+      {screen.name === 'loading' && <p class="meta">Loading…</p>}
+      {screen.name === 'signIn' && (
+        <SignInForm ask={askHere} serverUrl={serverUrl} notice={screen.notice} onSignedIn={signedIn} />
+      )}
+      {screen.name === 'accounts' && member && (
+        <>
+          {list.state === 'loading' && <p class="meta">Loading accounts…</p>}
+          {list.state === 'error' && (
+            <div class="stack">
+              <p class="error" role="alert">
+                {problemText(list.problem)}
+              </p>
+              <button type="button" onClick={loadAccounts}>
+                Try again
+              </button>
+            </div>
+          )}
+          {list.state === 'ready' && (
+            <AccountList
+              accounts={list.accounts}
+              complete={list.complete}
+              role={member.role}
+              filter={filter}
+              onFilter={setFilter}
+              onOpen={(account) => setScreen({ name: 'account', account })}
+            />
+          )}
+        </>
+      )}
+      {screen.name === 'account' && (
+        <AccountDetail
+          ask={askHere}
+          account={screen.account}
+          onBack={() => setScreen({ name: 'accounts' })}
+          onAccountChanged={accountChanged}
         />
-        <button type="submit" disabled={health.state === 'checking'}>
-          Connect
-        </button>
-      </form>
-      <p role="status">
-        {health.state === 'checking' && 'Checking…'}
-        {health.state === 'ok' && `Connected to Twostep ${health.version}.`}
-        {health.state === 'error' && health.message}
-      </p>
+      )}
     </main>
   );
 }

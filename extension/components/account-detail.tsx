@@ -1,0 +1,122 @@
+import type { Account, Challenge } from '@twostep/shared';
+import { useEffect, useState } from 'preact/hooks';
+import { backupCodesText, platformLabels } from '@/utils/format.ts';
+import type { Ask } from '@/utils/intents.ts';
+import { problemText } from '@/utils/problem-text.ts';
+import { CodeEntry } from './code-entry.tsx';
+import { Credentials } from './credentials.tsx';
+import { useFocusOnMount } from './hooks.ts';
+import { TwoStepBadge } from './two-step-badge.tsx';
+
+type Flow =
+  | { step: 'checking' }
+  | { step: 'idle'; error?: string }
+  | { step: 'starting' }
+  | { step: 'code'; challenge: Challenge }
+  | { step: 'unlocked'; until: string };
+
+type Props = { ask: Ask; account: Account; onBack: () => void; onAccountChanged: (account: Account) => void };
+
+const offText = problemText({ code: 'two_step_off', message: '', status: 409, details: {} });
+const pendingText =
+  'Two-step is being set up: the code sent to the phone has not been entered yet. You can sign in here once it is on.';
+
+export function AccountDetail({ ask, account, onBack, onAccountChanged }: Props) {
+  const [flow, setFlow] = useState<Flow>({ step: 'checking' });
+  const titleRef = useFocusOnMount<HTMLHeadingElement>();
+  const phone = account.twoStep.phone;
+
+  async function checkUnlock(fallback: Flow) {
+    const reply = await ask('unlock.status', { accountId: account.id });
+    if (reply.ok && reply.data.unlockedUntil) setFlow({ step: 'unlocked', until: reply.data.unlockedUntil });
+    else setFlow(reply.ok ? fallback : { step: 'idle', error: problemText(reply.problem) });
+  }
+
+  useEffect(() => {
+    void checkUnlock({ step: 'idle' });
+  }, [account.id]);
+
+  async function start() {
+    if (flow.step === 'starting') return;
+    setFlow({ step: 'starting' });
+    const reply = await ask('unlock.start', { accountId: account.id });
+    if (reply.ok) return setFlow({ step: 'code', challenge: reply.data.challenge });
+    setFlow({ step: 'idle', error: problemText(reply.problem) });
+    // Two-step went off since the list was loaded: show the account as it is now.
+    if (reply.problem.code === 'two_step_off') await refresh();
+  }
+
+  async function refresh() {
+    const reply = await ask('account.get', { accountId: account.id });
+    if (reply.ok) onAccountChanged(reply.data.account);
+  }
+
+  return (
+    <div class="stack">
+      <button type="button" class="link back" onClick={onBack}>
+        ← All accounts
+      </button>
+      <div class="title-row">
+        <h2 ref={titleRef} tabIndex={-1}>
+          @{account.handle}
+        </h2>
+        <TwoStepBadge twoStep={account.twoStep} />
+      </div>
+      <dl class="facts">
+        <dt>Platform</dt>
+        <dd>{platformLabels[account.platform]}</dd>
+        <dt>Client</dt>
+        <dd>{account.client ?? '—'}</dd>
+        <dt>Phone</dt>
+        <dd>{phone ? `${phone.masked}${phone.label ? ` · ${phone.label}` : ''}` : 'None yet'}</dd>
+        <dt>Held by</dt>
+        <dd>{phone ? (phone.holder?.name ?? 'Not recorded') : '—'}</dd>
+        <dt>Backup codes</dt>
+        <dd>{backupCodesText(account.backupCodes)}</dd>
+      </dl>
+
+      {flow.step === 'checking' && <p class="meta">Checking whether this account is unlocked…</p>}
+      {(flow.step === 'idle' || flow.step === 'starting') &&
+        (account.twoStep.status !== 'on' ? (
+          <p class="notice">{account.twoStep.status === 'pending' ? pendingText : offText}</p>
+        ) : (
+          <div class="stack">
+            <p class="meta">
+              Signing in sends a code by SMS to {phone?.masked}
+              {phone?.holder ? ` (${phone.holder.name}’s phone)` : ''}; it unlocks this account for you for 15 minutes.
+            </p>
+            {flow.step === 'idle' && flow.error && (
+              <p class="error" role="alert">
+                {flow.error}
+              </p>
+            )}
+            <button type="button" class="primary" onClick={start} aria-disabled={flow.step === 'starting'}>
+              {flow.step === 'starting' ? 'Sending code…' : 'Sign in'}
+            </button>
+          </div>
+        ))}
+      {flow.step === 'code' && (
+        <CodeEntry
+          key={flow.challenge.id}
+          ask={ask}
+          challenge={flow.challenge}
+          holder={phone?.holder?.name ?? null}
+          onVerified={(changed) => {
+            onAccountChanged(changed);
+            void checkUnlock({ step: 'idle', error: 'The account was unlocked, but it is locked again already.' });
+          }}
+          onRestart={start}
+        />
+      )}
+      {flow.step === 'unlocked' && (
+        <Credentials
+          ask={ask}
+          accountId={account.id}
+          loginName={account.loginName}
+          unlockedUntil={flow.until}
+          onLocked={() => setFlow({ step: 'idle', error: 'The unlock has ended. Sign in again with a new code.' })}
+        />
+      )}
+    </div>
+  );
+}

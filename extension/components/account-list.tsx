@@ -1,0 +1,117 @@
+import type { Account, Platform, Role } from '@twostep/shared';
+import { useRef } from 'preact/hooks';
+import { backupCodesText, matchesSearch, platformLabels } from '@/utils/format.ts';
+import { useFocusOnMount } from './hooks.ts';
+import { TwoStepBadge } from './two-step-badge.tsx';
+
+export type ListFilter = { search: string; platform: Platform | '' };
+
+type Props = {
+  accounts: Account[];
+  complete: boolean;
+  role: Role;
+  filter: ListFilter;
+  onFilter: (filter: ListFilter) => void;
+  onOpen: (account: Account) => void;
+};
+
+/** Moves the focus between the search box and the rows with the arrow keys. */
+function moveFocus(list: HTMLElement | null, event: KeyboardEvent, search: HTMLInputElement | null) {
+  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+  const rows = [...(list?.querySelectorAll<HTMLButtonElement>('button.row') ?? [])];
+  const index = rows.indexOf(document.activeElement as HTMLButtonElement);
+  const next = event.key === 'ArrowDown' ? index + 1 : index - 1;
+  event.preventDefault();
+  if (next < 0) search?.focus();
+  else rows[Math.min(next, rows.length - 1)]?.focus();
+}
+
+export function AccountList({ accounts, complete, role, filter, onFilter, onOpen }: Props) {
+  const searchRef = useFocusOnMount<HTMLInputElement>();
+  const listRef = useRef<HTMLUListElement>(null);
+  const present = [...new Set(accounts.map((account) => account.platform))];
+  const shown = accounts.filter(
+    (account) => (!filter.platform || account.platform === filter.platform) && matchesSearch(account, filter.search),
+  );
+  const filtered = filter.search.trim() !== '' || filter.platform !== '';
+
+  if (accounts.length === 0) {
+    return (
+      <div class="empty">
+        <p class="empty-title">{role === 'member' ? 'No accounts have been shared with you' : 'No accounts yet'}</p>
+        <p>
+          {role === 'member'
+            ? 'Ask your team lead to give you access to the client accounts you work on.'
+            : 'Add your team’s client accounts with the API or a CSV import; they appear here.'}
+        </p>
+      </div>
+    );
+  }
+
+  return (
+    <div class="stack">
+      <div class="filters">
+        <input
+          ref={searchRef}
+          type="search"
+          aria-label="Search accounts by handle or client"
+          placeholder="Search handle or client"
+          value={filter.search}
+          onInput={(e) => onFilter({ ...filter, search: e.currentTarget.value })}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && shown.length === 1) onOpen(shown[0]!);
+            else moveFocus(listRef.current, e, searchRef.current);
+          }}
+        />
+        {present.length > 1 && (
+          <select
+            aria-label="Platform"
+            value={filter.platform}
+            onChange={(e) => onFilter({ ...filter, platform: e.currentTarget.value as Platform | '' })}
+          >
+            <option value="">All platforms</option>
+            {present.map((platform) => (
+              <option key={platform} value={platform}>
+                {platformLabels[platform]}
+              </option>
+            ))}
+          </select>
+        )}
+      </div>
+      <p class="count" aria-live="polite">
+        {filtered
+          ? `${shown.length} of ${accounts.length} accounts`
+          : `${accounts.length} account${accounts.length === 1 ? '' : 's'}`}
+        {!complete && ' (only the first 1000 are listed)'}
+      </p>
+      {shown.length === 0 ? (
+        <p class="empty-title">No account matches your search.</p>
+      ) : (
+        <ul class="rows" ref={listRef} aria-label="Accounts">
+          {shown.map((account) => (
+            <li key={account.id}>
+              <button
+                type="button"
+                class="row"
+                onClick={() => onOpen(account)}
+                onKeyDown={(e) => moveFocus(listRef.current, e, searchRef.current)}
+              >
+                <span class="row-main">
+                  <span class="handle">@{account.handle}</span>
+                  <span class="meta">
+                    {platformLabels[account.platform]}
+                    {account.client ? ` · ${account.client}` : ''}
+                  </span>
+                </span>
+                <span class="row-side">
+                  <TwoStepBadge twoStep={account.twoStep} />
+                  <span class="meta">{backupCodesText(account.backupCodes)}</span>
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,141 @@
+import type { Account, Challenge } from '@twostep/shared';
+import { useState } from 'preact/hooks';
+import type { ProblemCode } from '@/utils/api-client.ts';
+import { formatCountdown } from '@/utils/format.ts';
+import type { Ask } from '@/utils/intents.ts';
+import { problemText } from '@/utils/problem-text.ts';
+import { CodeBoxes, codeLength } from './code-boxes.tsx';
+import { useFocusOnMount, useNow } from './hooks.ts';
+
+/** After these, this challenge takes no more codes: a new sign-in (a new challenge) is the way on. */
+const terminal = new Set<ProblemCode>([
+  'challenge_expired',
+  'challenge_locked',
+  'challenge_used',
+  'account_locked',
+  'two_step_off',
+  'not_found',
+]);
+
+type Props = {
+  ask: Ask;
+  challenge: Challenge;
+  holder: string | null;
+  onVerified: (account: Account) => void;
+  onRestart: () => void;
+};
+
+type Message = { kind: 'error' | 'info'; text: string; code?: ProblemCode };
+
+/** Takes the focus when it appears: the boxes it replaces are disabled, and a disabled box drops the focus. */
+function RestartButton({ onRestart }: { onRestart: () => void }) {
+  const ref = useFocusOnMount<HTMLButtonElement>();
+  return (
+    <button ref={ref} type="button" class="primary" onClick={onRestart}>
+      Send a new code
+    </button>
+  );
+}
+
+const emptyDigits = () => Array<string>(codeLength).fill('');
+
+export function CodeEntry({ ask, challenge: first, holder, onVerified, onRestart }: Props) {
+  const [challenge, setChallenge] = useState(first);
+  const [digits, setDigits] = useState(emptyDigits);
+  const [busy, setBusy] = useState<'verify' | 'resend' | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
+  const [focusKey, setFocusKey] = useState(0);
+  const now = useNow();
+
+  const expiresIn = Date.parse(challenge.expiresAt) - now;
+  const resendIn = challenge.resendAfter === null ? null : Date.parse(challenge.resendAfter) - now;
+  const over = message?.code !== undefined && terminal.has(message.code);
+  const expired = expiresIn <= 0 || message?.code === 'challenge_expired';
+  const closed = over || expired;
+
+  function startAgain(next: Message) {
+    setDigits(emptyDigits());
+    setMessage(next);
+    setFocusKey((key) => key + 1);
+  }
+
+  async function verify(code: string) {
+    setBusy('verify');
+    const reply = await ask('challenge.verify', { challengeId: challenge.id, code });
+    setBusy(null);
+    if (reply.ok) return onVerified(reply.data.account);
+    const { problem } = reply;
+    startAgain({ kind: 'error', text: problemText(problem), code: problem.code });
+  }
+
+  async function resend() {
+    setBusy('resend');
+    const reply = await ask('challenge.resend', { challengeId: challenge.id });
+    setBusy(null);
+    if (!reply.ok) return setMessage({ kind: 'error', text: problemText(reply.problem), code: reply.problem.code });
+    setChallenge(reply.data.challenge);
+    startAgain({ kind: 'info', text: `A new code was sent to ${reply.data.challenge.sentTo}.` });
+  }
+
+  function change(next: string[]) {
+    setDigits(next);
+    if (next.every((digit) => digit !== '') && !busy) void verify(next.join(''));
+  }
+
+  const shown: Message | null =
+    expired && !over ? { kind: 'error', text: 'This code has expired. Ask for a new one.' } : message;
+  const canResend = !closed && busy === null && resendIn !== null && resendIn <= 0 && message?.code !== 'resend_limit';
+  return (
+    <form
+      class="stack code-entry"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (digits.every((digit) => digit !== '')) void verify(digits.join(''));
+      }}
+    >
+      <p id="code-label">
+        Enter the {codeLength}-digit code sent by SMS to <strong>{challenge.sentTo}</strong>
+        {holder ? ` (${holder}’s phone)` : ''}.
+      </p>
+      <CodeBoxes
+        digits={digits}
+        onChange={change}
+        disabled={closed || busy === 'verify'}
+        labelledBy="code-label"
+        focusKey={focusKey}
+      />
+      {!expired && (
+        <p class="meta">
+          Code expires in {formatCountdown(expiresIn)}
+          {busy === 'verify' && ' · Checking…'}
+        </p>
+      )}
+      {shown && (
+        <p class={shown.kind === 'info' ? 'notice' : 'error'} role={shown.kind === 'info' ? 'status' : 'alert'}>
+          {shown.text}
+        </p>
+      )}
+      <div class="actions">
+        {closed ? (
+          message?.code !== 'account_locked' &&
+          message?.code !== 'two_step_off' && <RestartButton onRestart={onRestart} />
+        ) : (
+          <>
+            <button type="submit" class="primary" disabled={busy !== null || digits.some((digit) => digit === '')}>
+              Verify
+            </button>
+            <button type="button" onClick={resend} disabled={!canResend}>
+              {resendIn === null || message?.code === 'resend_limit'
+                ? 'No more resends'
+                : resendIn > 0
+                  ? `Resend in ${formatCountdown(resendIn)}`
+                  : busy === 'resend'
+                    ? 'Sending…'
+                    : 'Resend code'}
+            </button>
+          </>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,101 @@
+import { useEffect, useState } from 'preact/hooks';
+import { formatTime } from '@/utils/format.ts';
+import type { Ask } from '@/utils/intents.ts';
+import { problemText } from '@/utils/problem-text.ts';
+import { useFocusOnMount } from './hooks.ts';
+
+const showForMs = 30_000;
+
+type Props = {
+  ask: Ask;
+  accountId: string;
+  loginName: string | null;
+  unlockedUntil: string;
+  onLocked: () => void;
+};
+
+/**
+ * The unlocked account's login. The password is fetched on demand for each copy and dropped right after; it is
+ * kept in state only while the person has asked to see it, and hidden again after 30 seconds. Buttons say
+ * aria-disabled while a request runs, not disabled: a disabled button would drop the keyboard focus.
+ */
+export function Credentials({ ask, accountId, loginName, unlockedUntil, onLocked }: Props) {
+  const [status, setStatus] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
+  const [shown, setShown] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const copyRef = useFocusOnMount<HTMLButtonElement>();
+
+  useEffect(() => {
+    if (shown === null) return;
+    const timer = setTimeout(() => setShown(null), showForMs);
+    return () => clearTimeout(timer);
+  }, [shown]);
+
+  async function withPassword(use: (password: string) => Promise<void> | void) {
+    if (busy) return;
+    setBusy(true);
+    setStatus(null);
+    const reply = await ask('secret.get', { accountId });
+    setBusy(false);
+    if (!reply.ok) {
+      if (reply.problem.code === 'unlock_required') return onLocked();
+      return setStatus({ kind: 'error', text: problemText(reply.problem) });
+    }
+    if (reply.data.password === null)
+      return setStatus({ kind: 'error', text: 'No password is stored for this account yet. Ask your team lead.' });
+    await use(reply.data.password);
+  }
+
+  const copy = (text: string, what: string) =>
+    navigator.clipboard.writeText(text).then(
+      () => setStatus({ kind: 'info', text: `${what} copied to the clipboard.` }),
+      () => setStatus({ kind: 'error', text: `The browser did not let Twostep copy the ${what.toLowerCase()}.` }),
+    );
+
+  return (
+    <section class="stack credentials" aria-labelledby="credentials-title">
+      <h3 id="credentials-title">Unlocked until {formatTime(unlockedUntil)}</h3>
+      <dl class="facts">
+        <dt>Login name</dt>
+        <dd>
+          {loginName ? <code class="login-name">{loginName}</code> : 'None stored'}
+          {loginName && (
+            <button type="button" class="link" onClick={() => copy(loginName, 'Login name')}>
+              Copy
+            </button>
+          )}
+        </dd>
+        <dt>Password</dt>
+        <dd>
+          <code class="password" aria-live="polite">
+            {shown ?? '••••••••••••'}
+          </code>
+        </dd>
+      </dl>
+      <div class="actions">
+        <button
+          ref={copyRef}
+          type="button"
+          class="primary"
+          aria-disabled={busy}
+          onClick={() => withPassword((password) => copy(password, 'Password'))}
+        >
+          Copy password
+        </button>
+        <button
+          type="button"
+          aria-disabled={busy}
+          aria-pressed={shown !== null}
+          onClick={() => (shown === null ? withPassword(setShown) : setShown(null))}
+        >
+          {shown === null ? 'Show' : 'Hide'}
+        </button>
+      </div>
+      {status && (
+        <p class={status.kind === 'info' ? 'notice' : 'error'} role={status.kind === 'info' ? 'status' : 'alert'}>
+          {status.text}
+        </p>
+      )}
+    </section>
+  );
+}

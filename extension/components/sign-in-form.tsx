@@ -1,0 +1,86 @@
+import type { Member } from '@twostep/shared';
+import { useRef, useState } from 'preact/hooks';
+import type { ProblemCode } from '@/utils/api-client.ts';
+import type { Ask } from '@/utils/intents.ts';
+import { problemText } from '@/utils/problem-text.ts';
+import { useFocusOnMount } from './hooks.ts';
+
+const serverProblems = new Set<ProblemCode>(['unreachable', 'timeout', 'not_twostep', 'invalid_request', 'not_found']);
+
+type Props = { ask: Ask; serverUrl: string; notice?: string; onSignedIn: (member: Member, serverUrl: string) => void };
+
+/** Connect to a Twostep server and sign in. The password lives in this form's state only until it is sent. */
+export function SignInForm({ ask, serverUrl: initialUrl, notice, onSignedIn }: Props) {
+  const [serverUrl, setServerUrl] = useState(initialUrl);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const emailRef = useFocusOnMount<HTMLInputElement>();
+  const serverRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const reply = await ask('session.signIn', { serverUrl, email, password });
+    setBusy(false);
+    setPassword('');
+    if (reply.ok && reply.data.member) return onSignedIn(reply.data.member, reply.data.serverUrl);
+    setError(reply.ok ? 'The server did not sign you in.' : problemText(reply.problem));
+    // The focus goes where the fix is: the address when no Twostep server answered there, else the password.
+    const wrongServer = !reply.ok && serverProblems.has(reply.problem.code);
+    (wrongServer ? serverRef : passwordRef).current?.focus();
+  }
+
+  return (
+    <form class="stack" onSubmit={submit} aria-labelledby="sign-in-title">
+      <h2 id="sign-in-title">Sign in</h2>
+      {notice && !error && <p class="notice">{notice}</p>}
+      <label>
+        Server
+        <input
+          ref={serverRef}
+          type="text"
+          inputmode="url"
+          autocomplete="url"
+          spellcheck={false}
+          value={serverUrl}
+          onInput={(e) => setServerUrl(e.currentTarget.value)}
+          required
+        />
+      </label>
+      <label>
+        Email
+        <input
+          ref={emailRef}
+          type="email"
+          autocomplete="username"
+          value={email}
+          onInput={(e) => setEmail(e.currentTarget.value)}
+          required
+        />
+      </label>
+      <label>
+        Password
+        <input
+          ref={passwordRef}
+          type="password"
+          autocomplete="current-password"
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+          required
+        />
+      </label>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,3 @@
+import { startBackground } from '@/utils/intent-listener.ts';
+
+export default defineBackground(() => startBackground());

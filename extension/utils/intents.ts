@@ -1,0 +1,48 @@
+import type { Account, Challenge, Member } from '@twostep/shared';
+import { browser } from 'wxt/browser';
+import type { Problem, Secret } from './api-client.ts';
+
+/** What the popup may know about the session: never the token. */
+export type SessionView = { serverUrl: string; member: Member | null };
+export type AccountPageView = { accounts: Account[]; complete: boolean };
+
+type Empty = Record<never, never>;
+
+/** Every intent the popup sends to the background: its payload, and the data of a successful reply. */
+export type IntentMap = {
+  'session.get': [Empty, SessionView];
+  'session.signIn': [{ serverUrl: string; email: string; password: string }, SessionView];
+  'session.signOut': [Empty, SessionView];
+  'accounts.list': [Empty, AccountPageView];
+  'account.get': [{ accountId: string }, { account: Account }];
+  'unlock.status': [{ accountId: string }, { unlockedUntil: string | null }];
+  'unlock.start': [{ accountId: string }, { challenge: Challenge }];
+  'challenge.verify': [{ challengeId: string; code: string }, { challenge: Challenge; account: Account }];
+  'challenge.resend': [{ challengeId: string }, { challenge: Challenge }];
+  'secret.get': [{ accountId: string }, Secret];
+};
+export type IntentType = keyof IntentMap;
+export type Intent = { [K in IntentType]: { type: K } & IntentMap[K][0] }[IntentType];
+export type Reply<K extends IntentType = IntentType> =
+  | { ok: true; data: IntentMap[K][1] }
+  | { ok: false; problem: Problem };
+
+export type Ask = <K extends IntentType>(type: K, payload: IntentMap[K][0]) => Promise<Reply<K>>;
+
+const noAnswer: Problem = {
+  code: 'internal_error',
+  message: 'The extension did not answer. Close the popup and open it again.',
+  status: 0,
+  details: {},
+};
+
+/** Sends an intent to the background, which holds the session and talks to the server. */
+export const ask: Ask = async (type, payload) => {
+  try {
+    const reply = (await browser.runtime.sendMessage({ type, ...payload })) as Reply | undefined;
+    if (reply && typeof reply.ok === 'boolean') return reply as Reply<typeof type>;
+  } catch {
+    // The background did not start or went away: answered below.
+  }
+  return { ok: false, problem: noAnswer };
+};

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { Problem, ProblemCode } from './api-client.ts';
+import { problemText } from './problem-text.ts';
+
+const problem = (code: ProblemCode, message = '', details: Record<string, unknown> = {}): Problem => ({
+  code,
+  message,
+  status: 0,
+  details,
+});
+
+describe('a problem in plain words', () => {
+  it("keeps the API's sentence for a wrong password", () => {
+    const wrong = problem('invalid_credentials', 'That email and password do not match.');
+    expect(problemText(wrong)).toBe('That email and password do not match.');
+  });
+
+  it('says how many attempts are left after a wrong code', () => {
+    expect(problemText(problem('code_invalid', 'x', { attemptsLeft: 4 }))).toBe(
+      'That code is not right. 4 attempts left.',
+    );
+    expect(problemText(problem('code_invalid', 'x', { attemptsLeft: 1 }))).toBe(
+      'That code is not right. 1 attempt left.',
+    );
+  });
+
+  it('says when to try again', () => {
+    expect(problemText(problem('resend_too_soon', 'x', { retryAfter: 12 }))).toBe(
+      'A new code can be sent shortly. Try again in 12 seconds.',
+    );
+    expect(problemText(problem('account_locked', 'x', { retryAfter: 3600 }))).toBe(
+      'Too many wrong codes for this account: signing in is paused. Try again in 60 minutes.',
+    );
+  });
+
+  it('has a next step for every way a code can stop working', () => {
+    for (const code of ['challenge_expired', 'challenge_locked', 'challenge_used', 'two_step_off'] as const)
+      expect(problemText(problem(code, 'raw'))).not.toBe('raw');
+  });
+});

@@ -1,0 +1,52 @@
+import type { Problem } from './api-client.ts';
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+function waitText(details: Problem['details']): string {
+  const seconds = typeof details.retryAfter === 'number' ? details.retryAfter : 0;
+  if (seconds <= 0) return '';
+  return seconds < 90
+    ? ` Try again in ${plural(seconds, 'second')}.`
+    : ` Try again in ${plural(Math.ceil(seconds / 60), 'minute')}.`;
+}
+
+/**
+ * A problem in plain words for the person at the popup. The API's own sentence is used where it is already
+ * plain (wrong password, rate limits); codes whose fix is a step in the popup get that step.
+ */
+export function problemText(problem: Problem): string {
+  const { code, message, details } = problem;
+  switch (code) {
+    case 'unreachable':
+      return `${message} Check the address, and that the server is running.`;
+    case 'unauthorized':
+      return 'Your session has ended. Sign in again.';
+    case 'code_invalid': {
+      const left = typeof details.attemptsLeft === 'number' ? details.attemptsLeft : null;
+      return left === null ? 'That code is not right.' : `That code is not right. ${plural(left, 'attempt')} left.`;
+    }
+    case 'challenge_expired':
+      return 'This code has expired. Ask for a new one.';
+    case 'challenge_locked':
+      return 'Too many wrong codes: this code no longer works. Ask for a new one.';
+    case 'account_locked':
+      return `Too many wrong codes for this account: signing in is paused.${waitText(details) || ' Try again in an hour.'}`;
+    case 'challenge_used':
+      return 'This code was already used. Ask for a new one if you still need to sign in.';
+    case 'resend_too_soon':
+      return `A new code can be sent shortly.${waitText(details)}`;
+    case 'resend_limit':
+      return 'No more codes can be resent for this sign-in. Start again.';
+    case 'two_step_off':
+      return 'Two-step is off for this account. It must be turned on first (a lead does that with the account’s phone); then you can sign in here.';
+    case 'unlock_required':
+      return 'This account is locked again. Sign in with a new code.';
+    case 'not_found':
+      return 'This account is no longer shared with you.';
+    case 'rate_limited':
+    case 'too_many_attempts':
+      return `${message}${message.includes('Try again') ? '' : waitText(details)}`;
+    default:
+      return message;
+  }
+}

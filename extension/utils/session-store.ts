@@ -1,0 +1,27 @@
+import type { Member } from '@twostep/shared';
+import { storage } from 'wxt/utils/storage';
+import { defaultServerUrl } from './server-url.ts';
+
+/** A signed-in session: the bearer token, the server that issued it, and who it belongs to. */
+export type StoredSession = { serverUrl: string; token: string; member: Member };
+
+/** The server address is not secret: it survives a browser restart, so the sign-in form is prefilled. */
+export const serverUrlItem = storage.defineItem<string>('local:serverUrl', { fallback: defaultServerUrl });
+
+/**
+ * The token lives in storage.session only: kept in memory, gone when the browser closes, and (at the default
+ * TRUSTED_CONTEXTS access level) unreadable by content scripts. Never storage.local or storage.sync.
+ */
+export const sessionItem = storage.defineItem<StoredSession | null>('session:session', { fallback: null });
+
+export const sessionStore = {
+  serverUrl: () => serverUrlItem.getValue(),
+  current: () => sessionItem.getValue(),
+  async save(session: StoredSession) {
+    await serverUrlItem.setValue(session.serverUrl);
+    await sessionItem.setValue(session);
+  },
+  clear: () => sessionItem.removeValue(),
+};
+
+export type SessionStore = typeof sessionStore;

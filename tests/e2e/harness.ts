@@ -1,0 +1,134 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, chromium, type Worker } from 'playwright-core';
+
+export const root = resolve(import.meta.dirname, '../..');
+export const extensionDir = join(root, 'extension/.output/chrome-mv3');
+const chromiumPath = '/usr/bin/chromium';
+
+export function tempDir(prefix: string): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Runs a command to its end; rejects with its output when it fails. */
+export function run(command: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`${command} exited ${code}:\n${output}`))));
+  });
+}
+
+/** The built Chrome extension, by WXT's own CLI (what `npm run build:chrome -w extension` runs). */
+export const buildExtension = () =>
+  run(process.execPath, [join(root, 'node_modules/wxt/bin/wxt.mjs'), 'build'], join(root, 'extension'));
+
+/** A loopback port nobody listens on (for the "server unreachable" case). */
+export function closedPort(): Promise<number> {
+  return new Promise((done) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
+}
+
+export type RunningServer = { url: string; stop: () => Promise<void> };
+
+/**
+ * The real Node entry in its own process (node --import tsx, not the tsx CLI, so a kill ends the server itself),
+ * on a port the OS picks, with a temp libSQL file and the outbox SMS provider.
+ */
+export async function startServer(dataDir: string): Promise<RunningServer> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/src/node.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATABASE_URL: `file:${join(dataDir, 'twostep.db')}`,
+      TWOSTEP_DATA_DIR: dataDir,
+      SMS_PROVIDER: 'outbox',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk));
+  const url = await new Promise<string>((ready, fail) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) ready(match[1]!);
+    });
+    child.on('close', (code) => fail(new Error(`the server exited with ${code}:\n${output.slice(-2000)}`)));
+  });
+  const stop = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null) return done();
+      child.once('close', () => done());
+      child.kill('SIGTERM');
+    });
+  return { url, stop };
+}
+
+/** A JSON client for setting up data over HTTP, as the README's curl walk-through does. */
+export function httpClient(base: string) {
+  return async function call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+  ): Promise<T> {
+    const response = await fetch(base + path, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+}
+
+/**
+ * Chromium with the unpacked extension, as STACK.md says: Debian's binary, extensions allowed, no network
+ * chatter, a fresh profile. The extension id comes from its service worker's URL.
+ */
+export async function launchBrowser(
+  profileDir: string,
+): Promise<{ context: BrowserContext; worker: Worker; id: string }> {
+  if (!existsSync(chromiumPath)) throw new Error(`No Chromium at ${chromiumPath}: apt-get install -y chromium`);
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 360, height: 600 },
+  });
+  const worker =
+    context.serviceWorkers().find((each) => each.url().startsWith('chrome-extension://')) ??
+    (await context.waitForEvent('serviceworker', (each) => each.url().startsWith('chrome-extension://')));
+  const id = new URL(worker.url()).host;
+  return { context, worker, id };
+}
