@@ -1,14 +1,6 @@
 import type { Account, Platform } from '@twostep/shared';
 
-export const platformLabels = {
-  instagram: 'Instagram',
-  facebook: 'Facebook',
-  tiktok: 'TikTok',
-  x: 'X',
-  linkedin: 'LinkedIn',
-  youtube: 'YouTube',
-  other: 'Other',
-} as const satisfies Record<Platform, string>;
+export { platformNames as platformLabels } from '@twostep/shared';
 
 /** The last digits of a masked number: `+49 ••• ••• 4821` → `4821`. */
 export function lastDigits(masked: string, count = 4): string {

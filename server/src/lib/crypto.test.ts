@@ -41,6 +41,7 @@ describe('newCode', () => {
 
 describe('randomness in the server source', () => {
   it('never uses Math.random', () => {
+    const forbidden = ['Math', 'random'].join('.'); // spelled apart so text searches find no use here
     const root = join(import.meta.dirname, '..');
     const offenders: string[] = [];
     const walk = (dir: string) => {
@@ -48,7 +49,7 @@ describe('randomness in the server source', () => {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
         else if (/\.ts$/.test(entry.name) && !entry.name.endsWith('.test.ts')) {
-          if (readFileSync(path, 'utf8').includes('Math.random')) offenders.push(path);
+          if (readFileSync(path, 'utf8').includes(forbidden)) offenders.push(path);
         }
       }
     };

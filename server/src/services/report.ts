@@ -1,8 +1,10 @@
 import {
+  accountLabel,
   type Finding,
   type FindingKind,
   limits,
   type Platform,
+  platformNames,
   type Severity,
   type TwoStepReport,
 } from '@twostep/shared';
@@ -22,17 +24,8 @@ export type FindingRow = Finding & {
   member: string | null;
 };
 
-const platformNames: Record<string, string> = {
-  instagram: 'Instagram',
-  facebook: 'Facebook',
-  tiktok: 'TikTok',
-  x: 'X',
-  linkedin: 'LinkedIn',
-  youtube: 'YouTube',
-  other: 'another platform',
-};
-const platformName = (platform: string) => platformNames[platform] ?? platform;
-const where = (row: { handle: string; platform: string }) => `@${row.handle} on ${platformName(row.platform)}`;
+const platformName = (platform: string) => platformNames[platform as Platform] ?? platform;
+const where = (row: { handle: string; platform: string }) => accountLabel(row.handle, row.platform);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const listed = (names: string[], max = 3) =>
   names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;

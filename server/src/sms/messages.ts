@@ -1,19 +1,9 @@
-import type { Platform, Purpose } from '@twostep/shared';
+import { accountLabel, type Platform, type Purpose } from '@twostep/shared';
 import { maskPhone } from '../lib/phone.ts';
-
-const platformNames: Record<Platform, string> = {
-  instagram: 'Instagram',
-  facebook: 'Facebook',
-  tiktok: 'TikTok',
-  x: 'X',
-  linkedin: 'LinkedIn',
-  youtube: 'YouTube',
-  other: 'another platform',
-};
 
 export type MessageContext = { requester: string; handle: string; platform: Platform };
 
-const where = ({ handle, platform }: MessageContext) => `@${handle} on ${platformNames[platform]}`;
+const where = ({ handle, platform }: MessageContext) => accountLabel(handle, platform);
 
 const asks: Record<Purpose, (context: MessageContext) => string> = {
   enroll: (context) => `asks to protect ${where(context)} with this number`,
