@@ -1,21 +1,72 @@
-import { limits } from '@twostep/shared';
-import { type ApiClient, ApiRequestError, type Problem } from './api-client.ts';
-import type { Intent, IntentMap, IntentType, Reply, SessionView } from './intents.ts';
-import { normalizeServerUrl } from './server-url.ts';
-import type { SessionStore } from './session-store.ts';
+import { type Challenge, limits } from '@twostep/shared';
+import { type ApiClient, ApiRequestError, type Problem, type ProblemCode } from './api-client.ts';
+import { clockSkew } from './clock.ts';
+import type { ChallengeView, Intent, IntentMap, IntentType, Reply, SessionView } from './intents.ts';
+import { insecureServerText, isInsecureServerUrl, normalizeServerUrl } from './server-url.ts';
+import type { PendingChallenge, SessionStore } from './session-store.ts';
 
 export type HandlerDeps = {
   session: SessionStore;
   api: (baseUrl: string, token?: string) => ApiClient;
+  /** This machine's clock (tests move it). */
+  now?: () => number;
 };
+
+/** After these answers the pending challenge takes no more codes: it is forgotten. */
+const challengeOver = new Set<ProblemCode>([
+  'challenge_expired',
+  'challenge_locked',
+  'challenge_used',
+  'account_locked',
+  'two_step_off',
+  'not_found',
+]);
 
 type Handlers = { [K in IntentType]: (payload: IntentMap[K][0]) => Promise<IntentMap[K][1]> };
 
 /** The background's side of the popup's intents: it alone holds the token and talks to the server. */
-export function createIntentHandler({ session, api }: HandlerDeps) {
+export function createIntentHandler({ session, api, now = Date.now }: HandlerDeps) {
+  /** The sign-in waiting for its code, while the server's clock says it has not expired; else forgotten. */
+  async function livePending(): Promise<PendingChallenge | null> {
+    const pending = await session.pending();
+    if (!pending) return null;
+    const { challenge, skewMs } = pending;
+    const waiting = challenge.status === 'pending' || challenge.status === 'delivery_failed';
+    if (waiting && Date.parse(challenge.expiresAt) > now() + skewMs) return pending;
+    await session.clearPending();
+    return null;
+  }
+
+  /** Sends a challenge on, with the server's clock offset, and keeps it as the pending sign-in of its account. */
+  async function keep(send: () => Promise<{ challenge: Challenge }>): Promise<ChallengeView> {
+    const sentAt = now();
+    const { challenge } = await send();
+    const skewMs = clockSkew(challenge.expiresAt, sentAt, now());
+    await session.setPending({ accountId: challenge.accountId, challengeId: challenge.id, challenge, skewMs });
+    return { challenge, skewMs };
+  }
+
+  /** Runs a call about the pending challenge, forgetting it when the answer says it is over. */
+  async function about<T>(challengeId: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ApiRequestError && challengeOver.has(error.code)) await forget(challengeId);
+      throw error;
+    }
+  }
+
+  async function forget(challengeId: string) {
+    if ((await session.pending())?.challengeId === challengeId) await session.clearPending();
+  }
+
   async function view(): Promise<SessionView> {
     const current = await session.current();
-    return { serverUrl: current?.serverUrl ?? (await session.serverUrl()), member: current?.member ?? null };
+    return {
+      serverUrl: current?.serverUrl ?? (await session.serverUrl()),
+      member: current?.member ?? null,
+      pendingAccountId: current ? ((await livePending())?.accountId ?? null) : null,
+    };
   }
 
   async function client(): Promise<ApiClient> {
@@ -29,9 +80,11 @@ export function createIntentHandler({ session, api }: HandlerDeps) {
     'session.signIn': async ({ serverUrl, email, password }) => {
       const url = normalizeServerUrl(serverUrl);
       if (!url) throw new ApiRequestError('invalid_request', 'Enter the server address, like http://127.0.0.1:8787.');
+      if (isInsecureServerUrl(url)) throw new ApiRequestError('invalid_request', insecureServerText);
       const { token, member } = await api(url).signIn({ email, password });
+      await session.clear();
       await session.save({ serverUrl: url, token, member });
-      return { serverUrl: url, member };
+      return { serverUrl: url, member, pendingAccountId: null };
     },
     'session.signOut': async () => {
       const current = await session.current();
@@ -48,10 +101,30 @@ export function createIntentHandler({ session, api }: HandlerDeps) {
       return { accounts: page.accounts, complete: page.next === null };
     },
     'account.get': async ({ accountId }) => (await client()).getAccount(accountId),
-    'unlock.status': async ({ accountId }) => (await client()).unlockStatus(accountId),
-    'unlock.start': async ({ accountId }) => (await client()).startUnlock(accountId),
-    'challenge.verify': async ({ challengeId, code }) => (await client()).verify(challengeId, code),
-    'challenge.resend': async ({ challengeId }) => (await client()).resend(challengeId),
+    'unlock.status': async ({ accountId }) => {
+      const { unlockedUntil } = await (await client()).unlockStatus(accountId);
+      const pending = await livePending();
+      if (pending?.accountId !== accountId) return { unlockedUntil, pending: null };
+      if (unlockedUntil) {
+        await session.clearPending();
+        return { unlockedUntil, pending: null };
+      }
+      return { unlockedUntil, pending: { challenge: pending.challenge, skewMs: pending.skewMs } };
+    },
+    'unlock.start': async ({ accountId }) => {
+      const api = await client();
+      return keep(() => api.startUnlock(accountId));
+    },
+    'challenge.verify': async ({ challengeId, code }) => {
+      const api = await client();
+      const verified = await about(challengeId, () => api.verify(challengeId, code));
+      await forget(challengeId);
+      return verified;
+    },
+    'challenge.resend': async ({ challengeId }) => {
+      const api = await client();
+      return keep(() => about(challengeId, () => api.resend(challengeId)));
+    },
     'secret.get': async ({ accountId }) => (await client()).getSecret(accountId),
   };
 

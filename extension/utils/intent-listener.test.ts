@@ -55,7 +55,7 @@ describe('intents from other contexts', () => {
   });
 
   it('are handed to the handler and answered asynchronously', async () => {
-    const handle = vi.fn(async () => ({ ok: true as const, data: { unlockedUntil: null } }));
+    const handle = vi.fn(async () => ({ ok: true as const, data: { unlockedUntil: null, pending: null } }));
     listenForIntents(handle);
     const sendResponse = vi.fn();
     const [keepOpen] = await trigger({ type: 'unlock.status', accountId: 'a1' }, popup(), sendResponse);

@@ -3,7 +3,9 @@ import { browser } from 'wxt/browser';
 import type { Problem, Secret } from './api-client.ts';
 
 /** What the popup may know about the session: never the token. */
-export type SessionView = { serverUrl: string; member: Member | null };
+export type SessionView = { serverUrl: string; member: Member | null; pendingAccountId: string | null };
+/** A challenge as the popup shows it: with how far the server's clock is ahead of this one. */
+export type ChallengeView = { challenge: Challenge; skewMs: number };
 export type AccountPageView = { accounts: Account[]; complete: boolean };
 
 type Empty = Record<never, never>;
@@ -15,10 +17,11 @@ export type IntentMap = {
   'session.signOut': [Empty, SessionView];
   'accounts.list': [Empty, AccountPageView];
   'account.get': [{ accountId: string }, { account: Account }];
-  'unlock.status': [{ accountId: string }, { unlockedUntil: string | null }];
-  'unlock.start': [{ accountId: string }, { challenge: Challenge }];
+  /** Unlocked until when, else the sign-in still waiting for its code, if any. */
+  'unlock.status': [{ accountId: string }, { unlockedUntil: string | null; pending: ChallengeView | null }];
+  'unlock.start': [{ accountId: string }, ChallengeView];
   'challenge.verify': [{ challengeId: string; code: string }, { challenge: Challenge; account: Account }];
-  'challenge.resend': [{ challengeId: string }, { challenge: Challenge }];
+  'challenge.resend': [{ challengeId: string }, ChallengeView];
   'secret.get': [{ accountId: string }, Secret];
 };
 export type IntentType = keyof IntentMap;

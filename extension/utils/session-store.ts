@@ -1,4 +1,4 @@
-import type { Member } from '@twostep/shared';
+import type { Challenge, Member } from '@twostep/shared';
 import { storage } from 'wxt/utils/storage';
 import { defaultServerUrl } from './server-url.ts';
 
@@ -14,6 +14,14 @@ export const serverUrlItem = storage.defineItem<string>('local:serverUrl', { fal
  */
 export const sessionItem = storage.defineItem<StoredSession | null>('session:session', { fallback: null });
 
+/**
+ * The sign-in waiting for its SMS code, so a popup closed meanwhile (Chrome closes it when it loses focus) comes
+ * back to the code entry instead of sending another SMS. The challenge as the server described it and the
+ * server's clock offset; never the code. storage.session, like the token.
+ */
+export type PendingChallenge = { accountId: string; challengeId: string; challenge: Challenge; skewMs: number };
+export const pendingItem = storage.defineItem<PendingChallenge | null>('session:pendingChallenge', { fallback: null });
+
 export const sessionStore = {
   serverUrl: () => serverUrlItem.getValue(),
   current: () => sessionItem.getValue(),
@@ -21,7 +29,13 @@ export const sessionStore = {
     await serverUrlItem.setValue(session.serverUrl);
     await sessionItem.setValue(session);
   },
-  clear: () => sessionItem.removeValue(),
+  async clear() {
+    await pendingItem.removeValue();
+    await sessionItem.removeValue();
+  },
+  pending: () => pendingItem.getValue(),
+  setPending: (pending: PendingChallenge) => pendingItem.setValue(pending),
+  clearPending: () => pendingItem.removeValue(),
 };
 
 export type SessionStore = typeof sessionStore;
