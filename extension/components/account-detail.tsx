@@ -1,7 +1,7 @@
-import type { Account, Challenge } from '@twostep/shared';
-import { useEffect, useState } from 'preact/hooks';
+import type { Account } from '@twostep/shared';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { backupCodesText, platformLabels } from '@/utils/format.ts';
-import type { Ask } from '@/utils/intents.ts';
+import type { Ask, ChallengeView } from '@/utils/intents.ts';
 import { problemText } from '@/utils/problem-text.ts';
 import { CodeEntry } from './code-entry.tsx';
 import { Credentials } from './credentials.tsx';
@@ -10,9 +10,9 @@ import { TwoStepBadge } from './two-step-badge.tsx';
 
 type Flow =
   | { step: 'checking' }
-  | { step: 'idle'; error?: string }
+  | { step: 'idle'; error?: string; moveFocus?: boolean }
   | { step: 'starting' }
-  | { step: 'code'; challenge: Challenge }
+  | ({ step: 'code' } & ChallengeView)
   | { step: 'unlocked'; until: string };
 
 type Props = { ask: Ask; account: Account; onBack: () => void; onAccountChanged: (account: Account) => void };
@@ -24,11 +24,19 @@ const pendingText =
 export function AccountDetail({ ask, account, onBack, onAccountChanged }: Props) {
   const [flow, setFlow] = useState<Flow>({ step: 'checking' });
   const titleRef = useFocusOnMount<HTMLHeadingElement>();
+  const messageRef = useRef<HTMLParagraphElement>(null);
   const phone = account.twoStep.phone;
+  const moveFocus = flow.step === 'idle' && flow.moveFocus === true;
+
+  useEffect(() => {
+    if (moveFocus && document.activeElement?.tagName !== 'BUTTON') messageRef.current?.focus();
+  }, [moveFocus, account.twoStep.status]);
 
   async function checkUnlock(fallback: Flow) {
     const reply = await ask('unlock.status', { accountId: account.id });
     if (reply.ok && reply.data.unlockedUntil) setFlow({ step: 'unlocked', until: reply.data.unlockedUntil });
+    // A sign-in whose SMS was sent before the popup closed: its code entry again, not a second SMS.
+    else if (reply.ok && reply.data.pending) setFlow({ step: 'code', ...reply.data.pending });
     else setFlow(reply.ok ? fallback : { step: 'idle', error: problemText(reply.problem) });
   }
 
@@ -40,8 +48,9 @@ export function AccountDetail({ ask, account, onBack, onAccountChanged }: Props)
     if (flow.step === 'starting') return;
     setFlow({ step: 'starting' });
     const reply = await ask('unlock.start', { accountId: account.id });
-    if (reply.ok) return setFlow({ step: 'code', challenge: reply.data.challenge });
-    setFlow({ step: 'idle', error: problemText(reply.problem) });
+    if (reply.ok) return setFlow({ step: 'code', ...reply.data });
+    // The Sign in button may go (two-step is off): the focus goes to the message, not to <body>.
+    setFlow({ step: 'idle', error: problemText(reply.problem), moveFocus: true });
     // Two-step went off since the list was loaded: show the account as it is now.
     if (reply.problem.code === 'two_step_off') await refresh();
   }
@@ -78,7 +87,9 @@ export function AccountDetail({ ask, account, onBack, onAccountChanged }: Props)
       {flow.step === 'checking' && <p class="meta">Checking whether this account is unlocked…</p>}
       {(flow.step === 'idle' || flow.step === 'starting') &&
         (account.twoStep.status !== 'on' ? (
-          <p class="notice">{account.twoStep.status === 'pending' ? pendingText : offText}</p>
+          <p class="notice" ref={messageRef} tabIndex={-1}>
+            {account.twoStep.status === 'pending' ? pendingText : offText}
+          </p>
         ) : (
           <div class="stack">
             <p class="meta">
@@ -86,7 +97,7 @@ export function AccountDetail({ ask, account, onBack, onAccountChanged }: Props)
               {phone?.holder ? ` (${phone.holder.name}’s phone)` : ''}; it unlocks this account for you for 15 minutes.
             </p>
             {flow.step === 'idle' && flow.error && (
-              <p class="error" role="alert">
+              <p class="error" role="alert" ref={messageRef} tabIndex={-1}>
                 {flow.error}
               </p>
             )}
@@ -100,6 +111,7 @@ export function AccountDetail({ ask, account, onBack, onAccountChanged }: Props)
           key={flow.challenge.id}
           ask={ask}
           challenge={flow.challenge}
+          skewMs={flow.skewMs}
           holder={phone?.holder?.name ?? null}
           onVerified={(changed) => {
             onAccountChanged(changed);

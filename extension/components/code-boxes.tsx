@@ -1,10 +1,12 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { codeFromText, typedDigits } from '@/utils/code-input.ts';
 
 export const codeLength = 6;
 
 type Props = {
   digits: string[];
-  onChange: (digits: string[]) => void;
+  /** `sure` is false when the digits came from text in which the code was not clear: then no auto-submit. */
+  onChange: (digits: string[], sure?: boolean) => void;
   disabled?: boolean;
   labelledBy: string;
   /** Bumped by the parent to put the focus back on the first box (after a wrong code). */
@@ -26,19 +28,19 @@ export function CodeBoxes({ digits, onChange, disabled, labelledBy, focusKey }: 
   }, [focusKey, disabled]);
 
   function fill(from: number, text: string) {
-    const incoming = text.replace(/\D/g, '');
+    const { digits: incoming, sure } = codeFromText(text);
     if (!incoming) return;
     // A whole code fills from the first box, wherever it was pasted.
     const start = incoming.length >= codeLength ? 0 : from;
     const next = [...digits];
     for (const [offset, digit] of [...incoming.slice(0, codeLength - start)].entries()) next[start + offset] = digit;
-    onChange(next);
+    onChange(next, sure);
     focusBox(start + incoming.length);
   }
 
-  function onInput(index: number, input: HTMLInputElement) {
-    const value = input.value.replace(/\D/g, '');
-    if (value.length > 1) return fill(index, value);
+  function onInput(index: number, event: InputEvent, input: HTMLInputElement) {
+    const value = typedDigits(input.value, event.inputType, event.data);
+    if (value.length > 1) return fill(index, input.value);
     const next = [...digits];
     next[index] = value;
     input.value = value; // a typed letter is dropped at once
@@ -78,7 +80,7 @@ export function CodeBoxes({ digits, onChange, disabled, labelledBy, focusKey }: 
           aria-label={`Digit ${index + 1} of ${codeLength}`}
           value={digit}
           disabled={disabled}
-          onInput={(e) => onInput(index, e.currentTarget)}
+          onInput={(e) => onInput(index, e as unknown as InputEvent, e.currentTarget)}
           onKeyDown={(e) => onKeyDown(index, e)}
           onPaste={(e) => {
             e.preventDefault();

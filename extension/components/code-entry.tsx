@@ -1,6 +1,7 @@
 import type { Account, Challenge } from '@twostep/shared';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ProblemCode } from '@/utils/api-client.ts';
+import { challengeTimes } from '@/utils/clock.ts';
 import { formatCountdown } from '@/utils/format.ts';
 import type { Ask } from '@/utils/intents.ts';
 import { problemText } from '@/utils/problem-text.ts';
@@ -20,6 +21,8 @@ const terminal = new Set<ProblemCode>([
 type Props = {
   ask: Ask;
   challenge: Challenge;
+  /** How far the server's clock is ahead of this one: the countdowns follow the server's. */
+  skewMs: number;
   holder: string | null;
   onVerified: (account: Account) => void;
   onRestart: () => void;
@@ -39,19 +42,27 @@ function RestartButton({ onRestart }: { onRestart: () => void }) {
 
 const emptyDigits = () => Array<string>(codeLength).fill('');
 
-export function CodeEntry({ ask, challenge: first, holder, onVerified, onRestart }: Props) {
+export function CodeEntry({ ask, challenge: first, skewMs: firstSkew, holder, onVerified, onRestart }: Props) {
   const [challenge, setChallenge] = useState(first);
+  const [skewMs, setSkewMs] = useState(firstSkew);
+  const messageRef = useRef<HTMLParagraphElement>(null);
   const [digits, setDigits] = useState(emptyDigits);
   const [busy, setBusy] = useState<'verify' | 'resend' | null>(null);
   const [message, setMessage] = useState<Message | null>(null);
   const [focusKey, setFocusKey] = useState(0);
   const now = useNow();
 
-  const expiresIn = Date.parse(challenge.expiresAt) - now;
-  const resendIn = challenge.resendAfter === null ? null : Date.parse(challenge.resendAfter) - now;
+  const { expiresIn, resendIn } = challengeTimes(challenge, skewMs, now);
+  // Only the server closes the entry (410 and the like): a clock that is off must not.
   const over = message?.code !== undefined && terminal.has(message.code);
   const expired = expiresIn <= 0 || message?.code === 'challenge_expired';
-  const closed = over || expired;
+  const closed = over;
+  const noWayOn = message?.code === 'account_locked' || message?.code === 'two_step_off';
+
+  // Entry ended with nothing to press: the focus goes to the message, not to <body>.
+  useEffect(() => {
+    if (noWayOn) messageRef.current?.focus();
+  }, [noWayOn]);
 
   function startAgain(next: Message) {
     setDigits(emptyDigits());
@@ -74,16 +85,21 @@ export function CodeEntry({ ask, challenge: first, holder, onVerified, onRestart
     setBusy(null);
     if (!reply.ok) return setMessage({ kind: 'error', text: problemText(reply.problem), code: reply.problem.code });
     setChallenge(reply.data.challenge);
+    setSkewMs(reply.data.skewMs);
     startAgain({ kind: 'info', text: `A new code was sent to ${reply.data.challenge.sentTo}.` });
   }
 
-  function change(next: string[]) {
+  /** A full code goes to the server at once, unless it came from text where the code was not clear. */
+  function change(next: string[], sure = true) {
     setDigits(next);
+    if (!sure) return setMessage({ kind: 'info', text: 'Check the code against the SMS, then press Verify.' });
     if (next.every((digit) => digit !== '') && !busy) void verify(next.join(''));
   }
 
   const shown: Message | null =
-    expired && !over ? { kind: 'error', text: 'This code has expired. Ask for a new one.' } : message;
+    expired && !over && !message
+      ? { kind: 'error', text: 'This code should have expired by now. Try it anyway, or ask for a new one.' }
+      : message;
   const canResend = !closed && busy === null && resendIn !== null && resendIn <= 0 && message?.code !== 'resend_limit';
   return (
     <form
@@ -111,14 +127,18 @@ export function CodeEntry({ ask, challenge: first, holder, onVerified, onRestart
         </p>
       )}
       {shown && (
-        <p class={shown.kind === 'info' ? 'notice' : 'error'} role={shown.kind === 'info' ? 'status' : 'alert'}>
+        <p
+          ref={messageRef}
+          tabIndex={-1}
+          class={shown.kind === 'info' ? 'notice' : 'error'}
+          role={shown.kind === 'info' ? 'status' : 'alert'}
+        >
           {shown.text}
         </p>
       )}
       <div class="actions">
         {closed ? (
-          message?.code !== 'account_locked' &&
-          message?.code !== 'two_step_off' && <RestartButton onRestart={onRestart} />
+          !noWayOn && <RestartButton onRestart={onRestart} />
         ) : (
           <>
             <button type="submit" class="primary" disabled={busy !== null || digits.some((digit) => digit === '')}>

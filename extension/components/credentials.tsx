@@ -5,6 +5,7 @@ import { problemText } from '@/utils/problem-text.ts';
 import { useFocusOnMount } from './hooks.ts';
 
 const showForMs = 30_000;
+const copiedPasswordNote = ' It stays on your clipboard until you copy something else.';
 
 type Props = {
   ask: Ask;
@@ -46,9 +47,11 @@ export function Credentials({ ask, accountId, loginName, unlockedUntil, onLocked
     await use(reply.data.password);
   }
 
-  const copy = (text: string, what: string) =>
+  // The extension cannot clear the clipboard later without more permissions (and a closed popup runs nothing):
+  // the person is told the password stays there.
+  const copy = (text: string, what: string, after = '') =>
     navigator.clipboard.writeText(text).then(
-      () => setStatus({ kind: 'info', text: `${what} copied to the clipboard.` }),
+      () => setStatus({ kind: 'info', text: `${what} copied.${after}` }),
       () => setStatus({ kind: 'error', text: `The browser did not let Twostep copy the ${what.toLowerCase()}.` }),
     );
 
@@ -67,9 +70,8 @@ export function Credentials({ ask, accountId, loginName, unlockedUntil, onLocked
         </dd>
         <dt>Password</dt>
         <dd>
-          <code class="password" aria-live="polite">
-            {shown ?? '••••••••••••'}
-          </code>
+          {/* Not in a live region: a screen reader must not read the password aloud unasked. */}
+          <code class="password">{shown ?? '••••••••••••'}</code>
         </dd>
       </dl>
       <div class="actions">
@@ -78,7 +80,7 @@ export function Credentials({ ask, accountId, loginName, unlockedUntil, onLocked
           type="button"
           class="primary"
           aria-disabled={busy}
-          onClick={() => withPassword((password) => copy(password, 'Password'))}
+          onClick={() => withPassword((password) => copy(password, 'Password', copiedPasswordNote))}
         >
           Copy password
         </button>

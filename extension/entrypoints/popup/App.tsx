@@ -39,16 +39,27 @@ export function App() {
     setList(reply.ok ? { state: 'ready', ...reply.data } : { state: 'error', problem: reply.problem });
   }
 
-  function signedIn(who: Member, url: string) {
+  function signedIn(who: Member, url: string, pendingAccountId: string | null = null) {
     setMember(who);
     setServerUrl(url);
-    setScreen({ name: 'accounts' });
     void loadAccounts();
+    if (!pendingAccountId) return setScreen({ name: 'accounts' });
+    // A sign-in still waits for its SMS code (the popup closed meanwhile): straight back to its code entry.
+    askHere('account.get', { accountId: pendingAccountId }).then((reply) =>
+      setScreen((now) =>
+        now.name !== 'loading'
+          ? now
+          : reply.ok
+            ? { name: 'account', account: reply.data.account }
+            : { name: 'accounts' },
+      ),
+    );
   }
 
   useEffect(() => {
     ask('session.get', {}).then((reply) => {
-      if (reply.ok && reply.data.member) return signedIn(reply.data.member, reply.data.serverUrl);
+      if (reply.ok && reply.data.member)
+        return signedIn(reply.data.member, reply.data.serverUrl, reply.data.pendingAccountId);
       if (reply.ok) setServerUrl(reply.data.serverUrl);
       setScreen(reply.ok ? { name: 'signIn' } : { name: 'signIn', notice: problemText(reply.problem) });
     });
