@@ -41,12 +41,24 @@ export function closedPort(): Promise<number> {
 }
 
 export type RunningServer = { url: string; stop: () => Promise<void> };
+/** Registers a cleanup the moment its resource exists, so a setup that fails later still ends it. */
+export type Defer = (cleanup: () => unknown) => void;
+
+/** Rejects with `what` when `promise` takes longer than `ms`. */
+export function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 /**
  * The real Node entry in its own process (node --import tsx, not the tsx CLI, so a kill ends the server itself),
- * on a port the OS picks, with a temp libSQL file and the outbox SMS provider.
+ * on a port the OS picks, with a temp libSQL file and the outbox SMS provider. Its stop is deferred as soon as
+ * the process exists; it must say where it listens within `startMs`.
  */
-export async function startServer(dataDir: string): Promise<RunningServer> {
+export async function startServer(dataDir: string, defer: Defer, startMs = 30_000): Promise<RunningServer> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/src/node.ts')], {
     cwd: root,
     env: {
@@ -60,22 +72,25 @@ export async function startServer(dataDir: string): Promise<RunningServer> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const stop = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('close', () => done());
+      child.kill('SIGTERM');
+    });
+  defer(stop);
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk));
-  const url = await new Promise<string>((ready, fail) => {
+  const listening = new Promise<string>((ready, fail) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk;
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match) ready(match[1]!);
     });
+    child.on('error', fail);
     child.on('close', (code) => fail(new Error(`the server exited with ${code}:\n${output.slice(-2000)}`)));
   });
-  const stop = () =>
-    new Promise<void>((done) => {
-      if (child.exitCode !== null) return done();
-      child.once('close', () => done());
-      child.kill('SIGTERM');
-    });
+  const url = await within(startMs, 'the server start-up', listening);
   return { url, stop };
 }
 
@@ -107,6 +122,7 @@ export function httpClient(base: string) {
  */
 export async function launchBrowser(
   profileDir: string,
+  defer: Defer,
 ): Promise<{ context: BrowserContext; worker: Worker; id: string }> {
   if (!existsSync(chromiumPath)) throw new Error(`No Chromium at ${chromiumPath}: apt-get install -y chromium`);
   const context = await chromium.launchPersistentContext(profileDir, {
@@ -126,9 +142,13 @@ export async function launchBrowser(
     ],
     viewport: { width: 360, height: 600 },
   });
+  defer(() => context.close());
   const worker =
     context.serviceWorkers().find((each) => each.url().startsWith('chrome-extension://')) ??
-    (await context.waitForEvent('serviceworker', (each) => each.url().startsWith('chrome-extension://')));
+    (await context.waitForEvent('serviceworker', {
+      predicate: (each) => each.url().startsWith('chrome-extension://'),
+      timeout: 15_000,
+    }));
   const id = new URL(worker.url()).host;
   return { context, worker, id };
 }

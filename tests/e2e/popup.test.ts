@@ -23,16 +23,17 @@ let page: Page;
 const seenCodes: string[] = [];
 
 beforeAll(async () => {
+  // Each cleanup is registered as soon as its resource exists: a setup failing half-way leaves nothing running.
+  const defer = (cleanup: () => unknown) => cleanups.push(cleanup);
   const data = tempDir('twostep-e2e-data-');
+  defer(data.remove);
   const profile = tempDir('twostep-e2e-profile-');
-  cleanups.push(data.remove, profile.remove);
-  const [running] = await Promise.all([startServer(data.path), buildExtension()]);
+  defer(profile.remove);
+  const [running] = await Promise.all([startServer(data.path, defer), buildExtension()]);
   server = running;
-  cleanups.push(() => server.stop());
   team = await setUpTeam(server.url);
-  const browser = await launchBrowser(profile.path);
+  const browser = await launchBrowser(profile.path, defer);
   ({ context, worker } = browser);
-  cleanups.push(() => context.close());
   popupUrl = `chrome-extension://${browser.id}/popup.html`;
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 });
@@ -78,15 +79,19 @@ async function signIn(url: string, email: string, password: string) {
   await page.keyboard.press('Enter');
 }
 
-/** Tabs forward until the focused element's accessible text is `label`. */
-async function tabTo(label: string) {
+/** The focused element's accessible text, or `<body>` when the focus was dropped. */
+const focusedText = () =>
+  page.evaluate(() => {
+    const element = document.activeElement as HTMLElement | null;
+    if (!element || element === document.body) return '<body>';
+    return element.getAttribute('aria-label') ?? element.textContent?.trim() ?? '';
+  });
+
+/** Tabs (forward, or back with Shift) from wherever the focus is until the focused element's text is `label`. */
+async function tabTo(label: string, key: 'Tab' | 'Shift+Tab' = 'Tab') {
   for (let presses = 0; presses < 30; presses++) {
-    const current = await page.evaluate(() => {
-      const element = document.activeElement as HTMLElement | null;
-      return element?.getAttribute('aria-label') ?? element?.textContent?.trim() ?? '';
-    });
-    if (current === label) return;
-    await page.keyboard.press('Tab');
+    if ((await focusedText()) === label) return;
+    await page.keyboard.press(key);
   }
   throw new Error(`no focusable element "${label}"`);
 }
@@ -103,6 +108,11 @@ describe.sequential('the popup, driven by keyboard in real Chromium against the 
     await text(`No Twostep server answers at ${nowhere}. Check the address, and that the server is running.`);
     await focused({ type: 'text' }); // back on the server address, where the fix is
     await shot('02-unreachable');
+
+    await signIn('http://twostep.example.test', people.member.email, people.member.password);
+    await text(/Use https:\/\/ for a server on another machine/);
+    await focused({ type: 'text' });
+    await shot('02b-http-refused');
 
     await signIn(server.url, people.member.email, 'not the password');
     await text('That email and password do not match.');
@@ -155,8 +165,11 @@ describe.sequential('the popup, driven by keyboard in real Chromium against the 
     await text(/Two-step is off for this account. It must be turned on first/);
     await page.locator('.title-row .badge', { hasText: 'Off' }).waitFor(); // the account as it is now
     expect(await page.getByRole('button', { name: 'Sign in' }).count()).toBe(0);
+    // The Sign in button went away: the focus is on the message, not dropped on <body>.
+    await page.waitForFunction(() => document.activeElement?.classList.contains('notice'));
     await shot('06-two-step-off');
-    await page.getByRole('button', { name: '← All accounts' }).press('Enter');
+    await tabTo('← All accounts', 'Shift+Tab');
+    await page.keyboard.press('Enter');
   });
 
   it('opens an account, refuses a wrong code with the attempts left, unlocks with the SMS code', async () => {
@@ -173,14 +186,29 @@ describe.sequential('the popup, driven by keyboard in real Chromium against the 
     await tabTo('Sign in');
     await page.keyboard.press('Enter');
     await focused({ label: 'Digit 1 of 6' });
-    const first = page.getByLabel('Digit 1 of 6');
-    expect(await first.getAttribute('autocomplete')).toBe('one-time-code');
-    expect(await first.getAttribute('inputmode')).toBe('numeric');
+    expect(await page.getByLabel('Digit 1 of 6').getAttribute('autocomplete')).toBe('one-time-code');
+    expect(await page.getByLabel('Digit 1 of 6').getAttribute('inputmode')).toBe('numeric');
     await text(/Code expires in (10:00|9:\d\d)/);
     await text(/Resend in 0:\d\d/);
-    const code = await team.nextCode(sent);
+    const { code, body: sms } = await team.nextSms(sent);
     seenCodes.push(code);
+    const sentTo = await page.locator('#code-label strong').textContent();
     await shot('08-code-entry');
+
+    // Chrome closes the popup when it loses focus (off to a chat to get the code): opening it again comes back to
+    // the same code entry, and sends no second SMS.
+    const pending = await worker.evaluate(() => chrome.storage.session.get(null));
+    expect(pending).toHaveProperty('pendingChallenge');
+    expect(JSON.stringify(pending)).not.toContain(code);
+    await page.close();
+    await openPopup('input[aria-label="Digit 1 of 6"]');
+    await focused({ label: 'Digit 1 of 6' });
+    await text('@acmebrand');
+    expect(await page.locator('#code-label strong').textContent()).toBe(sentTo);
+    await text(/Code expires in (10:00|9:\d\d)/);
+    expect(await team.sentCount()).toBe(sent + 1);
+    await shot('08b-code-entry-reopened');
+    const first = page.getByLabel('Digit 1 of 6');
 
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
     await page.keyboard.type(wrong);
@@ -188,17 +216,26 @@ describe.sequential('the popup, driven by keyboard in real Chromium against the 
     await focused({ label: 'Digit 1 of 6' });
     await shot('09-wrong-code');
 
-    // Backspace walks back through the boxes.
+    // Typing over a filled box (clicked, so the mouseup undid its selection) keeps only the new digit.
+    const second = page.getByLabel('Digit 2 of 6');
     await page.keyboard.type('12');
+    await first.click();
+    await page.keyboard.press('End'); // the caret after the digit, no selection: as a slow mouseup leaves it
+    await page.keyboard.type('7');
+    expect([await first.inputValue(), await second.inputValue()]).toEqual(['7', '2']);
+    await focused({ label: 'Digit 2 of 6' });
+
+    // Backspace walks back through the boxes.
     await page.keyboard.press('Backspace');
     await page.keyboard.press('Backspace');
     await focused({ label: 'Digit 1 of 6' });
     expect(await first.inputValue()).toBe('');
 
-    // The right code, pasted whole into the first box.
-    await page.evaluate((value) => navigator.clipboard.writeText(value), code);
+    // The whole SMS, pasted into the first box: the code is the digits after "Code".
+    await page.evaluate((value) => navigator.clipboard.writeText(value), sms);
     await page.keyboard.press('ControlOrMeta+V');
     await text(/Unlocked until/);
+    expect(await team.sentCount()).toBe(sent + 1); // one SMS for the whole sign-in
     await text(brandSecret.loginName);
     expect(await page.locator('.password').textContent()).not.toContain(brandSecret.password);
     await shot('10-unlocked');
@@ -208,7 +245,7 @@ describe.sequential('the popup, driven by keyboard in real Chromium against the 
     await page.evaluate(() => navigator.clipboard.writeText('something else'));
     await tabTo('Copy password');
     await page.keyboard.press('Enter');
-    await text('Password copied to the clipboard.');
+    await text('Password copied. It stays on your clipboard until you copy something else.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(brandSecret.password);
     expect(await page.content()).not.toContain(brandSecret.password);
     await shot('11-password-copied');
@@ -216,6 +253,9 @@ describe.sequential('the popup, driven by keyboard in real Chromium against the 
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await text(brandSecret.password);
+    // Not inside a live region: a screen reader must not read it aloud.
+    const live = '[aria-live], [role=status], [role=alert], [role=log]';
+    expect(await page.locator('.password').evaluate((element, css) => !!element.closest(css), live)).toBe(false);
     await shot('12-password-shown');
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Show', exact: true }).waitFor();
@@ -244,6 +284,7 @@ describe.sequential('the popup, driven by keyboard in real Chromium against the 
     for (const secret of [token!, brandSecret.password, people.member.password, ...seenCodes])
       expect(everywhereButSession).not.toContain(secret);
     expect(JSON.stringify(stored.session)).not.toContain(brandSecret.password);
+    expect(Object.keys(stored.session)).toEqual(['session']); // the sign-in that waited for its code is forgotten
   });
 
   it('signs out, and tells a member with no shared accounts so', async () => {

@@ -22,15 +22,20 @@ export async function setUpTeam(base: string) {
     ...people.owner,
   });
 
-  /** The code of the newest SMS, once the dispatcher has delivered one more than `seen`. */
-  async function nextCode(seen: number): Promise<string> {
+  /** The newest SMS, once the dispatcher has delivered one more than `seen`; gives up after `timeoutMs`. */
+  async function nextSms(seen: number, timeoutMs = 15_000): Promise<{ code: string; body: string }> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const { messages } = await call<Outbox>('GET', '/v1/dev/outbox', owner);
-      const code = messages.length > seen ? /Code (\d{6})/.exec(messages[0]!.body)?.[1] : undefined;
-      if (code) return code;
+      const body = messages.length > seen ? messages[0]!.body : '';
+      const code = /Code (\d{6})/.exec(body)?.[1];
+      if (code) return { code, body };
+      if (Date.now() > deadline)
+        throw new Error(`no SMS after the ${seen} seen within ${timeoutMs} ms (outbox: ${messages.length})`);
       await new Promise((tick) => setTimeout(tick, 25));
     }
   }
+  const nextCode = async (seen: number) => (await nextSms(seen)).code;
   const sentCount = async () => (await call<Outbox>('GET', '/v1/dev/outbox', owner)).messages.length;
 
   async function account(platform: string, handle: string, loginName?: string) {
@@ -78,6 +83,7 @@ export async function setUpTeam(base: string) {
     accounts: { brand, facebook, tiktok },
     sentCount,
     nextCode,
+    nextSms,
     /** A lead's forced removal, so a list the popup already shows is out of date. */
     forceOff: (id: string) =>
       call('DELETE', `/v1/accounts/${id}/two-step`, owner, { force: true, reason: 'Phone lost on a shoot' }),
