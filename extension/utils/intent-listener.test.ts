@@ -60,7 +60,9 @@ describe('intents from other contexts', () => {
     const sendResponse = vi.fn();
     const [keepOpen] = await trigger({ type: 'unlock.status', accountId: 'a1' }, popup(), sendResponse);
     expect(keepOpen).toBe(true);
-    await vi.waitFor(() => expect(sendResponse).toHaveBeenCalledWith({ ok: true, data: { unlockedUntil: null } }));
+    await vi.waitFor(() =>
+      expect(sendResponse).toHaveBeenCalledWith({ ok: true, data: { unlockedUntil: null, pending: null } }),
+    );
     expect(handle).toHaveBeenCalledWith({ type: 'unlock.status', accountId: 'a1' });
   });
 });
