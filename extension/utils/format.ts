@@ -1,4 +1,4 @@
-import type { Account, Platform } from '@twostep/shared';
+import type { Account } from '@twostep/shared';
 
 export { platformNames as platformLabels } from '@twostep/shared';
 
