@@ -1,22 +1,12 @@
 import type { Account, Challenge } from '@twostep/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ProblemCode } from '@/utils/api-client.ts';
+import { challengeOver } from '@/utils/api-client.ts';
 import { challengeTimes } from '@/utils/clock.ts';
 import { formatCountdown } from '@/utils/format.ts';
 import type { Ask } from '@/utils/intents.ts';
 import { problemText } from '@/utils/problem-text.ts';
 import { CodeBoxes, codeLength } from './code-boxes.tsx';
 import { useFocusOnMount, useNow } from './hooks.ts';
-
-/** After these, this challenge takes no more codes: a new sign-in (a new challenge) is the way on. */
-const terminal = new Set<ProblemCode>([
-  'challenge_expired',
-  'challenge_locked',
-  'challenge_used',
-  'account_locked',
-  'two_step_off',
-  'not_found',
-]);
 
 type Props = {
   ask: Ask;
@@ -54,7 +44,7 @@ export function CodeEntry({ ask, challenge: first, skewMs: firstSkew, holder, on
 
   const { expiresIn, resendIn } = challengeTimes(challenge, skewMs, now);
   // Only the server closes the entry (410 and the like): a clock that is off must not.
-  const over = message?.code !== undefined && terminal.has(message.code);
+  const over = message?.code !== undefined && challengeOver.has(message.code);
   const expired = expiresIn <= 0 || message?.code === 'challenge_expired';
   const closed = over;
   const noWayOn = message?.code === 'account_locked' || message?.code === 'two_step_off';

@@ -102,3 +102,13 @@ export function createApiClient(baseUrl: string, token?: string, fetchImpl: type
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** After these answers a challenge takes no more codes: a new sign-in (a new challenge) is the way on. */
+export const challengeOver: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
+  'challenge_expired',
+  'challenge_locked',
+  'challenge_used',
+  'account_locked',
+  'two_step_off',
+  'not_found',
+]);

@@ -1,5 +1,5 @@
 import { type Challenge, limits } from '@twostep/shared';
-import { type ApiClient, ApiRequestError, type Problem, type ProblemCode } from './api-client.ts';
+import { type ApiClient, ApiRequestError, challengeOver, type Problem } from './api-client.ts';
 import { clockSkew } from './clock.ts';
 import type { ChallengeView, Intent, IntentMap, IntentType, Reply, SessionView } from './intents.ts';
 import { insecureServerText, isInsecureServerUrl, normalizeServerUrl } from './server-url.ts';
@@ -11,16 +11,6 @@ export type HandlerDeps = {
   /** This machine's clock (tests move it). */
   now?: () => number;
 };
-
-/** After these answers the pending challenge takes no more codes: it is forgotten. */
-const challengeOver = new Set<ProblemCode>([
-  'challenge_expired',
-  'challenge_locked',
-  'challenge_used',
-  'account_locked',
-  'two_step_off',
-  'not_found',
-]);
 
 type Handlers = { [K in IntentType]: (payload: IntentMap[K][0]) => Promise<IntentMap[K][1]> };
 
