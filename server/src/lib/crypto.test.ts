@@ -40,7 +40,7 @@ describe('newCode', () => {
 });
 
 describe('randomness in the server source', () => {
-  it('never uses Math.random', () => {
+  it('takes randomness only from crypto.getRandomValues', () => {
     const forbidden = ['Math', 'random'].join('.'); // spelled apart so text searches find no use here
     const root = join(import.meta.dirname, '..');
     const offenders: string[] = [];

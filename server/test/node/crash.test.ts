@@ -1,46 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, startScript } from '../support/processes.ts';
 import { startTwilioStandIn } from '../support/twilio-stand-in.ts';
 
-const root = resolve(import.meta.dirname, '../../..');
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
-}
-
-/** The real Node entry in its own process, as `npm run serve` starts it. */
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/src/node.ts')], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  await new Promise<void>((ready, fail) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('listening on')) ready();
-    });
-    child.on('close', (code) => fail(new Error(`server exited with ${code}: ${output.slice(-2000)}`)));
-  });
-  return child;
-}
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -62,7 +31,7 @@ describe('a crash loses no message', () => {
       TWILIO_FROM: '+15005550006',
       TWILIO_API_BASE: standIn.url,
     };
-    let server = await startServer(env);
+    let server = await startScript('server/src/node.ts', env);
     cleanups.push(() => server.kill('SIGKILL'));
     const call = async (method: string, path: string, token?: string, body?: unknown) => {
       const response = await fetch(base + path, {
@@ -99,7 +68,7 @@ describe('a crash loses no message', () => {
       await sleep(60 + round * 40);
       server.kill('SIGKILL');
       await Promise.allSettled(inFlight);
-      server = await startServer(env);
+      server = await startScript('server/src/node.ts', env);
     }
 
     const db = createClient({ url: env.DATABASE_URL });

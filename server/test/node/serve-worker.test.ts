@@ -1,47 +1,25 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startScript } from '../support/processes.ts';
 
 // `npm run serve:worker` as a user starts it: wrangler dev, local workerd, a local D1. Module scope there is not
 // a request (random values are refused there), which vitest-pool-workers does not show: this smoke test does.
-const root = resolve(import.meta.dirname, '../../..');
 let server: ChildProcess;
 let base: string;
 let dir: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'twostep-serve-worker-'));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/scripts/serve-worker.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), TWOSTEP_DATA_DIR: dir, NODE_ENV: 'development' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group: wrangler and workerd go down with it
-  });
-  let output = '';
-  server.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  await new Promise<void>((ready, fail) => {
-    server.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('listening on')) ready();
-    });
-    server.on('close', (code) => fail(new Error(`serve:worker exited with ${code}: ${output.slice(-2000)}`)));
-  });
+  server = await startScript(
+    'server/scripts/serve-worker.ts',
+    { PORT: String(port), TWOSTEP_DATA_DIR: dir, NODE_ENV: 'development' },
+    { detached: true, timeoutMs: 80_000 }, // its own process group: wrangler and workerd go down with it
+  );
 }, 90_000);
 
 afterAll(() => {
