@@ -1,3 +1,3 @@
-import { startBackground } from '@/utils/intent-listener.ts';
+import { startBackground } from '@/background/intent-listener.ts';
 
 export default defineBackground(() => startBackground());

@@ -1,11 +1,11 @@
 import type { Account, Member } from '@twostep/shared';
 import { useEffect, useState } from 'preact/hooks';
-import { AccountDetail } from '@/components/account-detail.tsx';
-import { AccountList, type ListFilter } from '@/components/account-list.tsx';
-import { SignInForm } from '@/components/sign-in-form.tsx';
-import type { Problem } from '@/utils/api-client.ts';
-import { type AccountPageView, type Ask, ask } from '@/utils/intents.ts';
-import { problemText } from '@/utils/problem-text.ts';
+import { type AccountPageView, type Ask, ask } from '@/messages/intents.ts';
+import type { Problem } from '@/messages/problem.ts';
+import { AccountDetail } from '@/views/popup/account-detail.tsx';
+import { AccountList, type ListFilter } from '@/views/popup/account-list.tsx';
+import { SignInForm } from '@/views/popup/sign-in-form.tsx';
+import { problemText } from '@/views/problem-text.ts';
 
 type Screen =
   | { name: 'loading' }

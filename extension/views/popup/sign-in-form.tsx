@@ -1,9 +1,9 @@
 import type { Member } from '@twostep/shared';
 import { useRef, useState } from 'preact/hooks';
-import type { ProblemCode } from '@/utils/api-client.ts';
-import type { Ask } from '@/utils/intents.ts';
-import { problemText } from '@/utils/problem-text.ts';
-import { useFocusOnMount } from './hooks.ts';
+import type { Ask } from '@/messages/intents.ts';
+import type { ProblemCode } from '@/messages/problem.ts';
+import { useFocusOnMount } from '@/views/hooks.ts';
+import { problemText } from '@/views/problem-text.ts';
 
 const serverProblems = new Set<ProblemCode>(['unreachable', 'timeout', 'not_twostep', 'invalid_request', 'not_found']);
 

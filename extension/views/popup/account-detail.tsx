@@ -1,12 +1,12 @@
 import type { Account } from '@twostep/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { backupCodesText, platformLabels } from '@/utils/format.ts';
-import type { Ask, ChallengeView } from '@/utils/intents.ts';
-import { problemText } from '@/utils/problem-text.ts';
-import { CodeEntry } from './code-entry.tsx';
+import type { Ask, ChallengeView } from '@/messages/intents.ts';
+import { CodeEntry } from '@/views/code-entry.tsx';
+import { backupCodesText, platformLabels } from '@/views/format.ts';
+import { useFocusOnMount } from '@/views/hooks.ts';
+import { problemText } from '@/views/problem-text.ts';
+import { TwoStepBadge } from '@/views/two-step-badge.tsx';
 import { Credentials } from './credentials.tsx';
-import { useFocusOnMount } from './hooks.ts';
-import { TwoStepBadge } from './two-step-badge.tsx';
 
 type Flow =
   | { step: 'checking' }

@@ -1,6 +1,6 @@
 import type { Account, Challenge, Member } from '@twostep/shared';
 import { browser } from 'wxt/browser';
-import type { Problem, Secret } from './api-client.ts';
+import type { Problem, Secret } from '@/messages/problem.ts';
 
 /** What the popup may know about the session: never the token. */
 export type SessionView = { serverUrl: string; member: Member | null; pendingAccountId: string | null };

@@ -1,22 +1,8 @@
-import type {
-  Account,
-  AccountPage,
-  ApiErrorBody,
-  Challenge,
-  ErrorCode,
-  Member,
-  Platform,
-  Session,
-} from '@twostep/shared';
+import type { Account, AccountPage, ApiErrorBody, Challenge, Member, Platform, Session } from '@twostep/shared';
 import { hc } from 'hono/client';
+import type { Problem, ProblemCode, Secret } from '@/messages/problem.ts';
 // Types only: the server's route types give the typed `hc` client; no server code reaches the bundle.
 import type { App } from '../../server/src/app.ts';
-
-/** The API's error codes, and three of the client's own for answers that never came or were not Twostep's. */
-export type ProblemCode = ErrorCode | 'unreachable' | 'timeout' | 'not_twostep';
-
-/** An error as plain data, so it survives a runtime message. */
-export type Problem = { code: ProblemCode; message: string; status: number; details: Record<string, unknown> };
 
 export class ApiRequestError extends Error {
   constructor(
@@ -67,7 +53,6 @@ async function read<R extends JsonResponse>(baseUrl: string, pending: Promise<R>
 }
 
 export type AccountQuery = { platform?: Platform; q?: string; limit?: number; cursor?: string };
-export type Secret = { loginName: string | null; password: string | null };
 
 /**
  * The API as the extension uses it: Hono's typed `hc` client over the server's route types, each answer checked
@@ -102,13 +87,3 @@ export function createApiClient(baseUrl: string, token?: string, fetchImpl: type
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;
-
-/** After these answers a challenge takes no more codes: a new sign-in (a new challenge) is the way on. */
-export const challengeOver: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
-  'challenge_expired',
-  'challenge_locked',
-  'challenge_used',
-  'account_locked',
-  'two_step_off',
-  'not_found',
-]);

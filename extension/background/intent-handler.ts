@@ -1,7 +1,8 @@
 import { type Challenge, limits } from '@twostep/shared';
-import { type ApiClient, ApiRequestError, challengeOver, type Problem } from './api-client.ts';
-import { clockSkew } from './clock.ts';
-import type { ChallengeView, Intent, IntentMap, IntentType, Reply, SessionView } from './intents.ts';
+import { clockSkew } from '@/messages/clock.ts';
+import type { ChallengeView, Intent, IntentMap, IntentType, Reply, SessionView } from '@/messages/intents.ts';
+import { challengeOver, type Problem } from '@/messages/problem.ts';
+import { type ApiClient, ApiRequestError } from './api-client.ts';
 import { insecureServerText, isInsecureServerUrl, normalizeServerUrl } from './server-url.ts';
 import type { PendingChallenge, SessionStore } from './session-store.ts';
 

@@ -1,5 +1,5 @@
 import type { Account } from '@twostep/shared';
-import { twoStepBadge } from '@/utils/format.ts';
+import { twoStepBadge } from './format.ts';
 
 const titles = {
   on: 'Two-step is on',

@@ -1,8 +1,8 @@
 import type { Account, Platform, Role } from '@twostep/shared';
 import { useRef } from 'preact/hooks';
-import { backupCodesText, matchesSearch, platformLabels } from '@/utils/format.ts';
-import { useFocusOnMount } from './hooks.ts';
-import { TwoStepBadge } from './two-step-badge.tsx';
+import { backupCodesText, matchesSearch, platformLabels } from '@/views/format.ts';
+import { useFocusOnMount } from '@/views/hooks.ts';
+import { TwoStepBadge } from '@/views/two-step-badge.tsx';
 
 export type ListFilter = { search: string; platform: Platform | '' };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Problem, ProblemCode } from './api-client.ts';
+import type { Problem, ProblemCode } from '@/messages/problem.ts';
 import { problemText } from './problem-text.ts';
 
 const problem = (code: ProblemCode, message = '', details: Record<string, unknown> = {}): Problem => ({

@@ -1,12 +1,12 @@
 import type { Account, Challenge } from '@twostep/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { challengeOver } from '@/utils/api-client.ts';
-import { challengeTimes } from '@/utils/clock.ts';
-import { formatCountdown } from '@/utils/format.ts';
-import type { Ask } from '@/utils/intents.ts';
-import { problemText } from '@/utils/problem-text.ts';
+import { challengeTimes } from '@/messages/clock.ts';
+import type { Ask } from '@/messages/intents.ts';
+import { challengeOver, type ProblemCode } from '@/messages/problem.ts';
 import { CodeBoxes, codeLength } from './code-boxes.tsx';
+import { formatCountdown } from './format.ts';
 import { useFocusOnMount, useNow } from './hooks.ts';
+import { problemText } from './problem-text.ts';
 
 type Props = {
   ask: Ask;

@@ -1,6 +1,6 @@
 import { idParam, verifyBody } from '@twostep/shared';
 import { z } from 'zod';
-import type { Intent } from './intents.ts';
+import type { Intent } from '@/messages/intents.ts';
 
 const id = idParam.shape.id;
 const empty = <T extends string>(type: T) => z.strictObject({ type: z.literal(type) });

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { codeFromText, typedDigits } from '@/utils/code-input.ts';
+import { codeFromText, typedDigits } from './code-input.ts';
 
 export const codeLength = 6;
 

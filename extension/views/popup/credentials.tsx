@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { formatTime } from '@/utils/format.ts';
-import type { Ask } from '@/utils/intents.ts';
-import { problemText } from '@/utils/problem-text.ts';
-import { useFocusOnMount } from './hooks.ts';
+import type { Ask } from '@/messages/intents.ts';
+import { formatTime } from '@/views/format.ts';
+import { useFocusOnMount } from '@/views/hooks.ts';
+import { problemText } from '@/views/problem-text.ts';
 
 const showForMs = 30_000;
 const copiedPasswordNote = ' It stays on your clipboard until you copy something else.';

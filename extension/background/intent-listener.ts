@@ -1,8 +1,8 @@
 import { type Browser, browser } from 'wxt/browser';
+import type { Reply } from '@/messages/intents.ts';
 import { createApiClient } from './api-client.ts';
 import { createIntentHandler, type IntentHandler } from './intent-handler.ts';
 import { intentSchema } from './intent-schema.ts';
-import type { Reply } from './intents.ts';
 import { sessionStore } from './session-store.ts';
 
 /**

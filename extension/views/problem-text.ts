@@ -1,4 +1,4 @@
-import type { Problem } from './api-client.ts';
+import type { Problem } from '@/messages/problem.ts';
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
