@@ -170,6 +170,27 @@ describe('rotating TWOSTEP_SECRET', () => {
     expect(await decryptField(h.deps.keys, where, row!.password_enc)).toBe('written meanwhile');
   });
 
+  it('never brings back an SMS body the dispatcher erased while its batch was being re-sealed', async () => {
+    const h = await makeHarness();
+    h.sms.next.push({ ok: false, retryable: true, error: 'provider_down' });
+    const account = await h.addAccount();
+    const number = nextMobile();
+    await h.call('POST', `/v1/accounts/${account.id}/two-step`, { token: h.owner.token, body: { number } });
+    await h.settle();
+    expect(await h.query("SELECT id FROM outbox WHERE status = 'queued' AND body_enc IS NOT NULL")).toHaveLength(1);
+    h.deps.keys = await deriveKeys(newSecret, testSecret);
+    const outboxColumn = { column: 2, after: '' };
+    const result = await resealBatch(h.deps, outboxColumn, {
+      beforeWrite: async () => {
+        h.clock.advance(60_000);
+        expect(await dispatchDue(h.deps)).toEqual({ sent: 1, failed: 0 });
+      },
+    });
+    expect(result).toMatchObject({ resealed: 0, changed: 1 });
+    expect(await h.query('SELECT status, body_enc FROM outbox')).toEqual([{ status: 'sent', body_enc: null }]);
+    expect(h.sms.sent.at(-1)).toMatchObject({ to: number, body: expect.stringMatching(/Code \d{6}/) });
+  });
+
   it('is resumable: stopped halfway, started again, it finishes what is left', async () => {
     const h = await makeHarness();
     const expected = new Map<string, Expected>();
