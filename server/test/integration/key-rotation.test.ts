@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { decryptField, deriveKeys, sealPrefix } from '../../src/lib/crypto.ts';
+import { decryptField, deriveKeys } from '../../src/lib/crypto.ts';
 import { resealBatch, rotationStatus, runKeyRotation } from '../../src/services/key-rotation.ts';
 import { dispatchDue } from '../../src/sms/dispatcher.ts';
 import { enroll, unlock } from '../engine.ts';
-import { type Harness, makeHarness, testSecret } from '../harness.ts';
+import { makeHarness, testSecret } from '../harness.ts';
+import {
+  accountWithSecrets,
+  type Expected,
+  expectEverySecretReadable,
+  makeLegacy,
+  sealedCount,
+  writeSecrets,
+} from '../rotation.ts';
 import { nextMobile } from '../seed.ts';
 
 // Rotating TWOSTEP_SECRET (server/DEPLOY.md): the app runs with the new secret and the old one, re-seals every
@@ -11,64 +19,6 @@ import { nextMobile } from '../seed.ts';
 
 const newSecret = 'the-new-server-secret-after-a-leak-0123456789';
 const strangerSecret = 'a-secret-this-server-never-had-0123456789abc';
-
-type Expected = { password: string; codes: string[] };
-
-/** An account with a password and three backup codes, written by the owner (a lead needs no unlock to write). */
-async function accountWithSecrets(h: Harness, label: string, expected: Map<string, Expected>) {
-  const account = await h.addAccount();
-  await writeSecrets(h, account.id, label, expected);
-  return account.id as string;
-}
-
-async function writeSecrets(h: Harness, accountId: string, label: string, expected: Map<string, Expected>) {
-  const want = { password: `password ${label}`, codes: [1, 2, 3].map((n) => `${label} code ${n}`) };
-  const put = await h.call('PUT', `/v1/accounts/${accountId}/secret`, {
-    token: h.owner.token,
-    body: { password: want.password },
-  });
-  const codes = await h.call('PUT', `/v1/accounts/${accountId}/backup-codes`, {
-    token: h.owner.token,
-    body: { codes: want.codes },
-  });
-  expect([put.status, codes.status]).toEqual([204, 204]);
-  expected.set(accountId, want);
-}
-
-/** Rewrites stored values of one column into the format used before key ids (`v1.<iv>.<data>`, same key). */
-async function makeLegacy(h: Harness, table: string, column: string, where: string) {
-  const prefix = sealPrefix(h.deps.keys.keyId);
-  await h.query(
-    `UPDATE ${table} SET ${column} = 'v1.' || substr(${column}, ${prefix.length + 1}) WHERE ${column} LIKE 'v2.%' AND ${where}`,
-  );
-}
-
-async function sealedCount(h: Harness) {
-  const [row] = await h.query<{ n: number }>(`SELECT
-    (SELECT count(*) FROM secrets) + (SELECT count(*) FROM backup_codes)
-      + (SELECT count(*) FROM outbox WHERE body_enc IS NOT NULL) AS n`);
-  return Number(row!.n);
-}
-
-/** Every stored password and backup code, opened with whatever keys the app holds now, against what was written. */
-async function expectEverySecretReadable(h: Harness, expected: Map<string, Expected>) {
-  const passwords = await h.query<{ account_id: string; password_enc: string }>('SELECT * FROM secrets');
-  expect(passwords).toHaveLength(expected.size);
-  for (const row of passwords) {
-    const where = { table: 'secrets', column: 'password_enc', rowId: row.account_id };
-    expect(await decryptField(h.deps.keys, where, row.password_enc)).toBe(expected.get(row.account_id)?.password);
-  }
-  const codes = await h.query<{ id: string; account_id: string; position: number; code_enc: string }>(
-    'SELECT * FROM backup_codes ORDER BY account_id, position',
-  );
-  expect(codes).toHaveLength(expected.size * 3);
-  for (const row of codes) {
-    const where = { table: 'backup_codes', column: 'code_enc', rowId: row.id };
-    expect(await decryptField(h.deps.keys, where, row.code_enc)).toBe(
-      expected.get(row.account_id)?.codes[Number(row.position)],
-    );
-  }
-}
 
 describe('rotating TWOSTEP_SECRET', () => {
   it('re-seals everything while writes go on, and then every secret reads with the new secret alone', async () => {
