@@ -4,8 +4,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv, Deps } from './deps.ts';
+import { UnreadableSealError } from './lib/crypto.ts';
 import { ApiError } from './lib/errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backupCodeRoutes } from './routes/backup-codes.ts';
 import { challengeRoutes } from './routes/challenges.ts';
@@ -27,6 +29,15 @@ function describeError(error: unknown): string {
   if (!(error instanceof Error)) return 'unknown error';
   const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
   return `${error.name}: ${error.message.split('\nparams:')[0]!.slice(0, 300)}${cause.slice(0, 300)}`;
+}
+
+/** A stored value the server cannot open: the operator's to fix (server/DEPLOY.md), said plainly to the caller. */
+function unreadableSeal(error: UnreadableSealError) {
+  const message =
+    error.reason === 'unknown_key'
+      ? 'This value was sealed with a server secret this server no longer holds: ask the operator to set TWOSTEP_SECRET_PREVIOUS to it (server/DEPLOY.md).'
+      : 'This stored value failed its integrity check and cannot be read: store it again.';
+  return new ApiError('secret_unreadable', message, { reason: error.reason });
 }
 
 export function createApp(deps: Deps) {
@@ -91,7 +102,8 @@ export function createApp(deps: Deps) {
     .route('/v1/challenges', challengeRoutes)
     .route('/v1/phones', phoneRoutes)
     .route('/v1/events', eventRoutes)
-    .route('/v1/reports', reportRoutes);
+    .route('/v1/reports', reportRoutes)
+    .route('/v1/admin', adminRoutes);
 
   // The dev outbox exists only in outbox mode; in every other mode the route is simply not there.
   if (deps.sms.name === 'outbox') app.route('/v1/dev', devRoutes);
@@ -101,6 +113,10 @@ export function createApp(deps: Deps) {
     if (error instanceof ApiError) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
       return c.json(error.body(), error.status as 400);
+    }
+    if (error instanceof UnreadableSealError) {
+      deps.log(`unreadable sealed value on ${c.req.method} ${c.req.path}: ${error.message}`);
+      return c.json(unreadableSeal(error).body(), 503);
     }
     if (error instanceof HTTPException && error.status < 500) {
       const code = error.status === 413 ? 'payload_too_large' : 'invalid_request';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readConfig } from './config.ts';
+import { configNames, readConfig } from './config.ts';
 
 const secret = 'x'.repeat(32);
 
@@ -40,5 +40,27 @@ describe('configuration', () => {
     } catch (error) {
       expect(String(error)).not.toContain('short-secret-value');
     }
+  });
+
+  it('takes TWOSTEP_SECRET_PREVIOUS only as an old secret of 32 characters or more, beside a new TWOSTEP_SECRET', () => {
+    const old = 'o'.repeat(32);
+    expect(readConfig({ TWOSTEP_SECRET: secret, TWOSTEP_SECRET_PREVIOUS: old }).TWOSTEP_SECRET_PREVIOUS).toBe(old);
+    expect(readConfig({ TWOSTEP_SECRET: secret }).TWOSTEP_SECRET_PREVIOUS).toBeUndefined();
+    expect(() => readConfig({ TWOSTEP_SECRET: secret, TWOSTEP_SECRET_PREVIOUS: 'o'.repeat(31) })).toThrow(
+      /TWOSTEP_SECRET_PREVIOUS: TWOSTEP_SECRET_PREVIOUS must be at least 32 characters/,
+    );
+    expect(() => readConfig({ TWOSTEP_SECRET_PREVIOUS: old })).toThrow(/TWOSTEP_SECRET_PREVIOUS needs TWOSTEP_SECRET/);
+    expect(() => readConfig({ TWOSTEP_SECRET: secret, TWOSTEP_SECRET_PREVIOUS: secret })).toThrow(
+      /not the same as TWOSTEP_SECRET/,
+    );
+    try {
+      readConfig({ TWOSTEP_SECRET: secret, TWOSTEP_SECRET_PREVIOUS: 'old-but-short-secret' });
+    } catch (error) {
+      expect(String(error)).not.toContain('old-but-short-secret');
+    }
+  });
+
+  it('lists TWOSTEP_SECRET_PREVIOUS among the variables handed to the Worker', () => {
+    expect(configNames).toContain('TWOSTEP_SECRET_PREVIOUS');
   });
 });

@@ -20,6 +20,8 @@ const configSchema = z
     DATABASE_URL: z.string().min(1).default('file:./data/twostep.db'),
     DATABASE_AUTH_TOKEN: z.string().optional(),
     TWOSTEP_SECRET: z.string().min(32, 'TWOSTEP_SECRET must be at least 32 characters.').optional(),
+    // During a rotation: the secret being replaced, used only to open what it sealed (server/DEPLOY.md).
+    TWOSTEP_SECRET_PREVIOUS: z.string().min(32, 'TWOSTEP_SECRET_PREVIOUS must be at least 32 characters.').optional(),
     NODE_ENV: z.string().default('development'),
     // Node only: where the development secret is kept when TWOSTEP_SECRET is not set.
     TWOSTEP_DATA_DIR: z.string().min(1).default('data'),
@@ -52,6 +54,20 @@ const configSchema = z
         code: 'custom',
         path: ['SMS_PROVIDER'],
         message: 'SMS_PROVIDER is required in production: twilio (or outbox, for a trial with no real SMS).',
+      });
+    }
+    if (env.TWOSTEP_SECRET_PREVIOUS && !env.TWOSTEP_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TWOSTEP_SECRET_PREVIOUS'],
+        message: 'TWOSTEP_SECRET_PREVIOUS needs TWOSTEP_SECRET, the new secret that replaces it.',
+      });
+    }
+    if (env.TWOSTEP_SECRET_PREVIOUS && env.TWOSTEP_SECRET_PREVIOUS === env.TWOSTEP_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TWOSTEP_SECRET_PREVIOUS'],
+        message: 'TWOSTEP_SECRET_PREVIOUS must be the old secret, not the same as TWOSTEP_SECRET.',
       });
     }
     if (env.NODE_ENV === 'production' && !env.TWOSTEP_SECRET) {

@@ -6,6 +6,7 @@ import { readConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import type { Deps } from './deps.ts';
 import { deriveKeys, randomBytes, toBase64Url } from './lib/crypto.ts';
+import { runKeyRotation } from './services/key-rotation.ts';
 import { dispatchDue } from './sms/dispatcher.ts';
 import { smsFromConfig } from './sms/provider.ts';
 import { apiVersion } from './version.ts';
@@ -29,7 +30,7 @@ const clock = { now: () => Date.now() };
 const deps: Deps = {
   db: database.db,
   clock,
-  keys: await deriveKeys(config.TWOSTEP_SECRET ?? devSecret(dataDir)),
+  keys: await deriveKeys(config.TWOSTEP_SECRET ?? devSecret(dataDir), config.TWOSTEP_SECRET_PREVIOUS),
   sms: smsFromConfig(config, database.db, clock, log),
   settings: {
     version: apiVersion,
@@ -45,6 +46,10 @@ const app = createApp(deps);
 
 // Each send starts delivery at once (deps.background); this sweep retries what failed and what a crash left.
 const sweep = setInterval(() => deps.background(() => dispatchDue(deps)), 2_000);
+// Re-seals values not under the current secret (after a rotation, or written before key ids): now, then each minute.
+log(`secret key ${deps.keys.keyId}${deps.keys.previous ? `, previous key ${deps.keys.previous.keyId}` : ''}`);
+deps.background(() => runKeyRotation(deps));
+const reseal = setInterval(() => deps.background(() => runKeyRotation(deps)), 60_000);
 
 const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
@@ -54,6 +59,7 @@ const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.POR
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     clearInterval(sweep);
+    clearInterval(reseal);
     server.close();
     database.close();
     process.exit(0);

@@ -7,6 +7,7 @@ import type { Db } from './db/db.ts';
 import { libsqlWebDatabase } from './db/libsql-web.ts';
 import type { Deps } from './deps.ts';
 import { deriveKeys } from './lib/crypto.ts';
+import { runKeyRotation } from './services/key-rotation.ts';
 import { dispatchDue } from './sms/dispatcher.ts';
 import { smsFromConfig } from './sms/provider.ts';
 import { apiVersion } from './version.ts';
@@ -63,7 +64,7 @@ export async function workerDeps(env: WorkerEnv): Promise<Deps> {
   return {
     db,
     clock,
-    keys: await deriveKeys(config.TWOSTEP_SECRET),
+    keys: await deriveKeys(config.TWOSTEP_SECRET, config.TWOSTEP_SECRET_PREVIOUS),
     sms: smsFromConfig(config, db, clock, log),
     settings: {
       version: apiVersion,
@@ -93,6 +94,8 @@ function ready(env: WorkerEnv) {
 export async function runScheduled(deps: Deps): Promise<void> {
   const { sent, failed } = await dispatchDue(deps);
   if (sent || failed) log(`cron: ${sent} sms sent, ${failed} failed`);
+  // Re-sealing under the current secret goes on a bounded step per cron (up to 2,000 values a minute).
+  await runKeyRotation(deps, { batchSize: 100, maxBatches: 20 });
 }
 
 export default {

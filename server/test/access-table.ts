@@ -173,6 +173,7 @@ export const routeAccess: Record<string, RouteAccess> = {
     return { path: `/v1/challenges/${challenge.id}/resend` };
   }),
   'GET /v1/dev/outbox': owner(200, () => ({ path: '/v1/dev/outbox' })),
+  'GET /v1/admin/key-rotation': owner(200, () => ({ path: '/v1/admin/key-rotation' })),
   'GET /v1/reports/two-step': lead(200, () => ({ path: '/v1/reports/two-step' })),
   'GET /v1/reports/two-step.csv': lead(200, () => ({ path: '/v1/reports/two-step.csv' })),
   'POST /v1/accounts/import': lead(200, (x) => ({

@@ -32,6 +32,8 @@ export const errorStatus = {
   resend_too_soon: 429,
   resend_limit: 429,
   internal_error: 500,
+  // A stored value sealed under a secret this server does not hold (TWOSTEP_SECRET_PREVIOUS unset too early).
+  secret_unreadable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -78,3 +78,11 @@ export type TwoStepReport = {
   findings: Finding[];
 };
 export type ImportResult = { created: number; skipped: number; errors: { line: number; message: string }[] };
+
+/** GET /v1/admin/key-rotation: values still sealed under another key than TWOSTEP_SECRET's (0 = rotation done). */
+export type KeyRotationStatus = {
+  keyId: string;
+  previousKeyId: string | null;
+  remaining: number;
+  unreadable: number;
+};

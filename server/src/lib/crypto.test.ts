@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  codeMac,
+  codeMatches,
   constantTimeEqual,
   decryptField,
   deriveKeys,
@@ -9,6 +11,9 @@ import {
   hashPassword,
   newCode,
   newToken,
+  sealedKeyId,
+  sealPrefix,
+  UnreadableSealError,
   verifyPassword,
 } from './crypto.ts';
 
@@ -103,6 +108,55 @@ describe('field encryption', () => {
     const last = sealed.at(-2) === 'A' ? 'B' : 'A';
     await expect(decryptField(keys, where, `${sealed.slice(0, -2)}${last}${sealed.at(-1)}`)).rejects.toThrow();
     await expect(decryptField(keys, where, 'v2.garbage')).rejects.toThrow();
+  });
+});
+
+describe('key ids and rotation', () => {
+  const where = { table: 'secrets', column: 'password_enc', rowId: 'account-1' };
+  const oldSecret = 'a server secret that is long enough';
+  const newSecret = 'the secret that replaces it, long too';
+
+  it('labels each ciphertext with an id derived from its secret: stable, distinct, not the secret', async () => {
+    const keys = await deriveKeys(oldSecret);
+    expect(keys.keyId).toMatch(/^[\w-]{8}$/);
+    expect((await deriveKeys(oldSecret)).keyId).toBe(keys.keyId);
+    expect((await deriveKeys(newSecret)).keyId).not.toBe(keys.keyId);
+    const sealed = await encryptField(keys, where, 'hunter2');
+    expect(sealed.startsWith(sealPrefix(keys.keyId))).toBe(true);
+    expect(sealedKeyId(sealed)).toBe(keys.keyId);
+  });
+
+  it('opens values of the previous secret during a rotation, and seals only under the new one', async () => {
+    const before = await encryptField(await deriveKeys(oldSecret), where, 'hunter2');
+    const rotating = await deriveKeys(newSecret, oldSecret);
+    expect(await decryptField(rotating, where, before)).toBe('hunter2');
+    expect(sealedKeyId(await encryptField(rotating, where, 'x'))).toBe(rotating.keyId);
+    const refused = await decryptField(await deriveKeys(newSecret), where, before).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(UnreadableSealError);
+    expect(refused).toMatchObject({ reason: 'unknown_key', keyId: sealedKeyId(before) });
+  });
+
+  it('still opens the unlabelled v1 format written before key ids, under either secret held', async () => {
+    const keys = await deriveKeys(oldSecret);
+    const legacy = (await encryptField(keys, where, 'from before')).replace(sealPrefix(keys.keyId), 'v1.');
+    expect(await decryptField(keys, where, legacy)).toBe('from before');
+    expect(await decryptField(await deriveKeys(newSecret, oldSecret), where, legacy)).toBe('from before');
+    await expect(decryptField(await deriveKeys(newSecret), where, legacy)).rejects.toMatchObject({
+      reason: 'unknown_key',
+      keyId: null,
+    });
+  });
+
+  it('matches a code made under the previous secret only while that secret is held', async () => {
+    const old = await deriveKeys(oldSecret);
+    const stored = await codeMac(old, 'challenge-1', 'unlock', '123456');
+    expect(await codeMatches(await deriveKeys(newSecret, oldSecret), 'challenge-1', 'unlock', '123456', stored)).toBe(
+      true,
+    );
+    expect(await codeMatches(await deriveKeys(newSecret, oldSecret), 'challenge-1', 'unlock', '123457', stored)).toBe(
+      false,
+    );
+    expect(await codeMatches(await deriveKeys(newSecret), 'challenge-1', 'unlock', '123456', stored)).toBe(false);
   });
 });
 

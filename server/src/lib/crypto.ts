@@ -86,18 +86,24 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return constantTimeEqual(toBase64Url(computed), hash);
 }
 
-/** Keys derived (HKDF-SHA256) from the server secret, one per use, never stored. */
-export type Keys = { codes: CryptoKey; fields: CryptoKey };
+/** One secret's keys (HKDF-SHA256, one per use, never stored) and its public id, which labels what it seals. */
+export type KeySet = { keyId: string; codes: CryptoKey; fields: CryptoKey };
 
-export async function deriveKeys(secret: string): Promise<Keys> {
-  const master = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey']);
+/** The current secret's keys, and while a rotation runs the previous secret's, for reading only. */
+export type Keys = KeySet & { previous: KeySet | null };
+
+async function deriveKeySet(secret: string): Promise<KeySet> {
+  const master = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, [
+    'deriveKey',
+    'deriveBits',
+  ]);
   const params = (info: string) => ({
     name: 'HKDF',
     hash: 'SHA-256',
     salt: new Uint8Array(32),
     info: encoder.encode(info),
   });
-  const [codes, fields] = await Promise.all([
+  const [codes, fields, id] = await Promise.all([
     crypto.subtle.deriveKey(params('twostep codes v1'), master, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, [
       'sign',
     ]),
@@ -105,14 +111,42 @@ export async function deriveKeys(secret: string): Promise<Keys> {
       'encrypt',
       'decrypt',
     ]),
+    // Its own HKDF output: the id says which secret sealed a value and reveals nothing of the other keys.
+    crypto.subtle.deriveBits(params('twostep key id v1'), master, 48),
   ]);
-  return { codes, fields };
+  return { keyId: toBase64Url(new Uint8Array(id)), codes, fields };
+}
+
+export async function deriveKeys(secret: string, previousSecret?: string): Promise<Keys> {
+  const [current, previous] = await Promise.all([
+    deriveKeySet(secret),
+    previousSecret ? deriveKeySet(previousSecret) : null,
+  ]);
+  return { ...current, previous };
 }
 
 /** HMAC of a code, bound to its challenge and purpose so a hash cannot be replayed elsewhere. */
-export async function codeMac(keys: Keys, challengeId: string, purpose: string, code: string): Promise<string> {
+export async function codeMac(keys: KeySet, challengeId: string, purpose: string, code: string): Promise<string> {
   const data = encoder.encode(`${challengeId}\n${purpose}\n${code}`);
   return toBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', keys.codes, data)));
+}
+
+/**
+ * Whether `code` is the one `stored` was made from, under the current secret or, during a rotation, the previous
+ * one (a code sent just before the switch still works for its 10 minutes). Both are compared in constant time.
+ */
+export async function codeMatches(
+  keys: Keys,
+  challengeId: string,
+  purpose: string,
+  code: string,
+  stored: string,
+): Promise<boolean> {
+  let matched = false;
+  for (const set of keys.previous ? [keys, keys.previous] : [keys]) {
+    if (constantTimeEqual(await codeMac(set, challengeId, purpose, code), stored)) matched = true;
+  }
+  return matched;
 }
 
 /** Where a ciphertext belongs: decrypting it anywhere else fails. */
@@ -120,23 +154,73 @@ export type FieldContext = { table: string; column: string; rowId: string };
 
 const aad = (where: FieldContext) => encoder.encode(`${where.table}.${where.column}:${where.rowId}`);
 
-export async function encryptField(keys: Keys, where: FieldContext, plaintext: string): Promise<string> {
+/** A sealed value this server cannot open: its key is not configured, or it was altered or moved. */
+export class UnreadableSealError extends Error {
+  constructor(
+    readonly reason: 'unknown_key' | 'corrupt',
+    readonly keyId: string | null,
+  ) {
+    super(
+      reason === 'unknown_key'
+        ? `Sealed with key ${keyId ?? '(unlabelled, before key ids)'}, which this server does not hold.`
+        : 'A sealed value failed its integrity check.',
+    );
+    this.name = 'UnreadableSealError';
+  }
+}
+
+/** The prefix of every value sealed under `keyId`: `v2.<keyId>.<iv>.<data>`. */
+export const sealPrefix = (keyId: string) => `v2.${keyId}.`;
+
+/** The key id a sealed value names (null for the unlabelled `v1` format), without opening it. */
+export function sealedKeyId(sealed: string): string | null {
+  const [version, keyId] = sealed.split('.');
+  return version === 'v2' && keyId ? keyId : null;
+}
+
+export async function encryptField(keys: KeySet, where: FieldContext, plaintext: string): Promise<string> {
   const iv = randomBytes(12);
   const sealed = await crypto.subtle.encrypt(
     { name: 'AES-GCM', iv, additionalData: aad(where) },
     keys.fields,
     encoder.encode(plaintext),
   );
-  return `v1.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(sealed))}`;
+  return `${sealPrefix(keys.keyId)}${toBase64Url(iv)}.${toBase64Url(new Uint8Array(sealed))}`;
 }
 
+async function open(key: CryptoKey, where: FieldContext, iv: string, data: string): Promise<string | null> {
+  try {
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: aad(where) },
+      key,
+      fromBase64Url(data),
+    );
+    return decoder.decode(plain);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Opens a value sealed under the current or the previous secret. `v2.<keyId>.…` names its key; the unlabelled
+ * `v1.<iv>.<data>` written before key ids existed is tried under each key held (AES-GCM tells which one fits).
+ */
 export async function decryptField(keys: Keys, where: FieldContext, sealed: string): Promise<string> {
-  const [version, iv, data] = sealed.split('.');
-  if (version !== 'v1' || !iv || !data) throw new Error('Unknown ciphertext format.');
-  const plain = await crypto.subtle.decrypt(
-    { name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: aad(where) },
-    keys.fields,
-    fromBase64Url(data),
-  );
-  return decoder.decode(plain);
+  const parts = sealed.split('.');
+  const held = keys.previous ? [keys, keys.previous] : [keys];
+  if (parts[0] === 'v2' && parts.length === 4 && parts[1] && parts[2] && parts[3]) {
+    const key = held.find((set) => set.keyId === parts[1]);
+    if (!key) throw new UnreadableSealError('unknown_key', parts[1]);
+    const plain = await open(key.fields, where, parts[2], parts[3]);
+    if (plain === null) throw new UnreadableSealError('corrupt', parts[1]);
+    return plain;
+  }
+  if (parts[0] === 'v1' && parts.length === 3 && parts[1] && parts[2]) {
+    for (const key of held) {
+      const plain = await open(key.fields, where, parts[1], parts[2]);
+      if (plain !== null) return plain;
+    }
+    throw new UnreadableSealError('unknown_key', null);
+  }
+  throw new UnreadableSealError('corrupt', null);
 }

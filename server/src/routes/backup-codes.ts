@@ -72,6 +72,12 @@ export const backupCodeRoutes = new Hono<AppEnv>()
     await requireUnlock(c, account.id);
     const { reason } = c.req.valid('json');
     const now = clock.now();
+    // The next code is opened before it is claimed: one sealed under a key this server lacks is never used up unseen.
+    const next = await firstRow<{ id: string; code_enc: string }>(
+      db,
+      sql`SELECT id, code_enc FROM backup_codes WHERE account_id = ${account.id} AND used_at IS NULL ORDER BY position LIMIT 1`,
+    );
+    if (next) await decryptField(keys, codeField(next.id), next.code_enc);
     const revealId = newToken();
     // One conditional UPDATE claims the next unused code, only while the unlock and the access hold:
     // parallel reveals never hand out the same code.

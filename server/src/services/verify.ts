@@ -2,7 +2,7 @@ import { limits } from '@twostep/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { runBatch, type Statement } from '../db/db.ts';
 import type { Deps } from '../deps.ts';
-import { codeMac, constantTimeEqual, encryptField, newId, newToken } from '../lib/crypto.ts';
+import { codeMatches, encryptField, newId, newToken } from '../lib/crypto.ts';
 import { ApiError } from '../lib/errors.ts';
 import { bodyContext, dispatchDue } from '../sms/dispatcher.ts';
 import { type MessageContext, numberChangedNotice } from '../sms/messages.ts';
@@ -37,7 +37,7 @@ export async function verifyChallenge(deps: Deps, audit: EventContext, input: Ve
   assertOpen(row, now);
   const scope = scopeOf(row, account.platform);
 
-  const matched = constantTimeEqual(await codeMac(keys, row.id, row.purpose, input.code), row.code_hash);
+  const matched = await codeMatches(keys, row.id, row.purpose, input.code, row.code_hash);
   const nonce = newToken();
   const mine = (status: string) =>
     sql`EXISTS (SELECT 1 FROM challenges WHERE id = ${row.id} AND attempt_nonce = ${nonce} AND status ${sql.raw(status)})`;

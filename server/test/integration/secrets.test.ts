@@ -63,7 +63,7 @@ describe('the account password', () => {
       body: { password: 'only for acme' },
     });
     const [row] = await h.query<{ password_enc: string }>('SELECT password_enc FROM secrets');
-    expect(row?.password_enc).toMatch(/^v1\./);
+    expect(row?.password_enc).toMatch(/^v2\.[\w-]{8}\./);
     expect(row?.password_enc).not.toContain('only for acme');
     const { decryptField } = await import('../../src/lib/crypto.ts');
     const at = (rowId: string) => ({ table: 'secrets', column: 'password_enc', rowId });

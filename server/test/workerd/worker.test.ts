@@ -1,14 +1,15 @@
 import { applyD1Migrations, createExecutionContext, env, reset, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deriveKeys, encryptField } from '../../src/lib/crypto.ts';
+import { decryptField, deriveKeys, encryptField, sealedKeyId } from '../../src/lib/crypto.ts';
 import { bodyContext } from '../../src/sms/dispatcher.ts';
-import worker, { workerDeps } from '../../src/worker.ts';
+import worker, { runScheduled, workerDeps } from '../../src/worker.ts';
 import { testSecret } from '../harness.ts';
 
 // The Workers entry itself (src/worker.ts), inside workerd with local D1: fetch, waitUntil and the cron trigger.
 
 type Migrations = { name: string; queries: string[] }[];
 const bindings = env as Record<string, unknown> & { TEST_MIGRATIONS: Migrations };
+const newSecret = 'the-new-server-secret-after-a-leak-0123456789';
 const workerEnv = { DB: bindings.DB_1, TWOSTEP_SECRET: testSecret, SMS_PROVIDER: 'outbox' } as never;
 
 beforeEach(() => applyD1Migrations(bindings.DB_1, bindings.TEST_MIGRATIONS));
@@ -90,6 +91,27 @@ describe('the Workers entry', () => {
     await waitOnExecutionContext(ctx);
     expect(await query(`SELECT status FROM outbox WHERE id = '${id}'`)).toEqual([{ status: 'sent' }]);
     expect(await query('SELECT to_number FROM dev_outbox')).toEqual([{ to_number: '+4915123456789' }]);
+  });
+
+  it('re-seals under the new secret from the cron, opening the old values with TWOSTEP_SECRET_PREVIOUS', async () => {
+    const { accountId } = await ownerWithAccount();
+    const where = { table: 'secrets', column: 'password_enc', rowId: accountId };
+    const sealed = await encryptField(await deriveKeys(testSecret), where, 'sealed before the rotation');
+    const [member] = await query<{ id: string; team_id: string }>('SELECT id, team_id FROM members');
+    await query(`INSERT INTO secrets (account_id, team_id, password_enc, updated_at, updated_by)
+      VALUES ('${accountId}', '${member!.team_id}', '${sealed}', 0, '${member!.id}')`);
+    const rotated = { DB: bindings.DB_1, TWOSTEP_SECRET: newSecret, TWOSTEP_SECRET_PREVIOUS: testSecret };
+    const deps = await workerDeps({ ...rotated, SMS_PROVIDER: 'outbox' } as never);
+    expect(deps.keys.previous?.keyId).toBe((await deriveKeys(testSecret)).keyId);
+    await runScheduled(deps);
+    const [row] = await query<{ password_enc: string }>('SELECT password_enc FROM secrets');
+    expect(sealedKeyId(row!.password_enc)).toBe(deps.keys.keyId);
+    expect(await decryptField(await deriveKeys(newSecret), where, row!.password_enc)).toBe(
+      'sealed before the rotation',
+    );
+    await expect(workerDeps({ ...rotated, TWOSTEP_SECRET_PREVIOUS: 'too short' } as never)).rejects.toThrow(
+      /TWOSTEP_SECRET_PREVIOUS must be at least 32/,
+    );
   });
 
   it('refuses to start without TWOSTEP_SECRET', async () => {
