@@ -1,5 +1,6 @@
 import type { Db } from './db/db.ts';
 import type { Keys } from './lib/crypto.ts';
+import type { Passwords, PasswordTicket } from './lib/password-gate.ts';
 
 export type Clock = { now: () => number };
 
@@ -26,6 +27,8 @@ export type Deps = {
   sms: SmsSender;
   clock: Clock;
   keys: Keys;
+  /** Every password hash goes through this gate (lib/password-gate.ts): one per process or isolate. */
+  passwords: Passwords;
   settings: AppSettings;
   /** Runs work after the response (Workers: ctx.waitUntil); errors are the task's own to handle. */
   background: (task: () => Promise<unknown>) => void;
@@ -42,5 +45,6 @@ export type AuthedMember = {
 };
 
 export type AppEnv = {
-  Variables: { deps: Deps; member: AuthedMember };
+  /** `member` is set by requireMember, `passwordCheck` by reservePasswordCheck, for the routes behind them. */
+  Variables: { deps: Deps; member: AuthedMember; passwordCheck: PasswordTicket };
 };

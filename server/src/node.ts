@@ -6,6 +6,7 @@ import { readConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import type { Deps } from './deps.ts';
 import { deriveKeys, randomBytes, toBase64Url } from './lib/crypto.ts';
+import { passwordGate } from './lib/password-gate.ts';
 import { dispatchDue } from './sms/dispatcher.ts';
 import { smsFromConfig } from './sms/provider.ts';
 import { apiVersion } from './version.ts';
@@ -31,6 +32,7 @@ const deps: Deps = {
   clock,
   keys: await deriveKeys(config.TWOSTEP_SECRET ?? devSecret(dataDir)),
   sms: smsFromConfig(config, database.db, clock, log),
+  passwords: passwordGate(),
   settings: {
     version: apiVersion,
     smsAllowedCountries: config.SMS_ALLOWED_COUNTRIES,

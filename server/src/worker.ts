@@ -7,6 +7,7 @@ import type { Db } from './db/db.ts';
 import { libsqlWebDatabase } from './db/libsql-web.ts';
 import type { Deps } from './deps.ts';
 import { deriveKeys } from './lib/crypto.ts';
+import { passwordGate } from './lib/password-gate.ts';
 import { dispatchDue } from './sms/dispatcher.ts';
 import { smsFromConfig } from './sms/provider.ts';
 import { apiVersion } from './version.ts';
@@ -65,6 +66,7 @@ export async function workerDeps(env: WorkerEnv): Promise<Deps> {
     clock,
     keys: await deriveKeys(config.TWOSTEP_SECRET),
     sms: smsFromConfig(config, db, clock, log),
+    passwords: passwordGate(),
     settings: {
       version: apiVersion,
       smsAllowedCountries: config.SMS_ALLOWED_COUNTRIES,
