@@ -36,6 +36,7 @@ async function setUp(url: string) {
     sms: { name: 'twilio', send: async () => ({ ok: true, providerId: null }) },
     keys: await deriveKeys('bench-secret-bench-secret-bench-secret-0123'),
     passwords: passwordGate(),
+    clientAddress: () => null,
     settings: { version: 'bench', smsAllowedCountries: [], allowedOrigins: [] },
     background: (task) => void task(),
     log: () => {},

@@ -30,6 +30,8 @@ export type Deps = {
   /** Every password hash goes through this gate (lib/password-gate.ts): one per process or isolate. */
   passwords: Passwords;
   settings: AppSettings;
+  /** Where a request comes from: the socket's peer on Node, cf-connecting-ip on Workers only. */
+  clientAddress: (request: Request, env: unknown) => string | null;
   /** Runs work after the response (Workers: ctx.waitUntil); errors are the task's own to handle. */
   background: (task: () => Promise<unknown>) => void;
   log: (line: string) => void;
@@ -46,5 +48,5 @@ export type AuthedMember = {
 
 export type AppEnv = {
   /** `member` is set by requireMember, `passwordCheck` by reservePasswordCheck, for the routes behind them. */
-  Variables: { deps: Deps; member: AuthedMember; passwordCheck: PasswordTicket };
+  Variables: { deps: Deps; member: AuthedMember; passwordCheck: PasswordTicket; clientIp: string | null };
 };

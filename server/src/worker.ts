@@ -6,6 +6,7 @@ import { type D1Binding, d1Database } from './db/d1.ts';
 import type { Db } from './db/db.ts';
 import { libsqlWebDatabase } from './db/libsql-web.ts';
 import type { Deps } from './deps.ts';
+import { cloudflareClientAddress } from './lib/client-address.ts';
 import { deriveKeys } from './lib/crypto.ts';
 import { passwordGate } from './lib/password-gate.ts';
 import { dispatchDue } from './sms/dispatcher.ts';
@@ -67,6 +68,7 @@ export async function workerDeps(env: WorkerEnv): Promise<Deps> {
     keys: await deriveKeys(config.TWOSTEP_SECRET),
     sms: smsFromConfig(config, db, clock, log),
     passwords: passwordGate(),
+    clientAddress: cloudflareClientAddress,
     settings: {
       version: apiVersion,
       smsAllowedCountries: config.SMS_ALLOWED_COUNTRIES,

@@ -2,6 +2,7 @@ import type { Role } from '@twostep/shared';
 import { afterEach } from 'vitest';
 import { createApp } from '../src/app.ts';
 import type { Deps, SmsMessage, SmsResult, SmsSender } from '../src/deps.ts';
+import { nodePeerAddress } from '../src/lib/client-address.ts';
 import { deriveKeys } from '../src/lib/crypto.ts';
 import { type Passwords, passwordGate } from '../src/lib/password-gate.ts';
 // The database for each harness: memory, file or sqld (TEST_DB) from ./databases/node.ts; inside workerd the
@@ -61,6 +62,7 @@ export async function makeHarness(
     sms,
     keys: await deriveKeys(testSecret),
     passwords: options.passwords ?? passwordGate(),
+    clientAddress: nodePeerAddress,
     settings: { version: 'test', smsAllowedCountries: [], allowedOrigins: [], ...options.settings },
     background: (task) => void pending.push(task()),
     log: (line) => void logs.push(line),
