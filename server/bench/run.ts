@@ -8,6 +8,7 @@ import { createApp } from '../src/app.ts';
 import { openDatabase } from '../src/db/client.ts';
 import type { Deps } from '../src/deps.ts';
 import { deriveKeys, hashPassword, newId } from '../src/lib/crypto.ts';
+import { passwordGate } from '../src/lib/password-gate.ts';
 import { loadBench } from './load.ts';
 
 type Figures = { name: string; ops: number; p50: number; p99: number };
@@ -34,6 +35,8 @@ async function setUp(url: string) {
     clock: { now: () => Date.now() },
     sms: { name: 'twilio', send: async () => ({ ok: true, providerId: null }) },
     keys: await deriveKeys('bench-secret-bench-secret-bench-secret-0123'),
+    passwords: passwordGate(),
+    clientAddress: () => null,
     settings: { version: 'bench', smsAllowedCountries: [], allowedOrigins: [] },
     background: (task) => void task(),
     log: () => {},

@@ -45,6 +45,8 @@ export function createApp(deps: Deps) {
 
   app.use(async (c, next) => {
     c.set('deps', deps);
+    // Taken before anything awaits: on Node the socket may be gone by the time an event is written.
+    c.set('clientIp', deps.clientAddress(c.req.raw, c.env));
     await next();
     c.header('Cache-Control', 'no-store');
     c.header('X-Content-Type-Options', 'nosniff');

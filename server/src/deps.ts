@@ -1,5 +1,6 @@
 import type { Db } from './db/db.ts';
 import type { Keys } from './lib/crypto.ts';
+import type { Passwords, PasswordTicket } from './lib/password-gate.ts';
 
 export type Clock = { now: () => number };
 
@@ -26,7 +27,11 @@ export type Deps = {
   sms: SmsSender;
   clock: Clock;
   keys: Keys;
+  /** Every password hash goes through this gate (lib/password-gate.ts): one per process or isolate. */
+  passwords: Passwords;
   settings: AppSettings;
+  /** Where a request comes from: the socket's peer on Node, cf-connecting-ip on Workers only. */
+  clientAddress: (request: Request, env: unknown) => string | null;
   /** Runs work after the response (Workers: ctx.waitUntil); errors are the task's own to handle. */
   background: (task: () => Promise<unknown>) => void;
   log: (line: string) => void;
@@ -42,5 +47,6 @@ export type AuthedMember = {
 };
 
 export type AppEnv = {
-  Variables: { deps: Deps; member: AuthedMember };
+  /** `member` is set by requireMember, `passwordCheck` by reservePasswordCheck, for the routes behind them. */
+  Variables: { deps: Deps; member: AuthedMember; passwordCheck: PasswordTicket; clientIp: string | null };
 };

@@ -1,11 +1,14 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import type { Deps } from './deps.ts';
+import { nodePeerAddress } from './lib/client-address.ts';
 import { deriveKeys, randomBytes, toBase64Url } from './lib/crypto.ts';
+import { passwordGate } from './lib/password-gate.ts';
 import { runKeyRotation } from './services/key-rotation.ts';
 import { dispatchDue } from './sms/dispatcher.ts';
 import { smsFromConfig } from './sms/provider.ts';
@@ -32,6 +35,8 @@ const deps: Deps = {
   clock,
   keys: await deriveKeys(config.TWOSTEP_SECRET ?? devSecret(dataDir), config.TWOSTEP_SECRET_PREVIOUS),
   sms: smsFromConfig(config, database.db, clock, log),
+  passwords: passwordGate(),
+  clientAddress: nodePeerAddress,
   settings: {
     version: apiVersion,
     smsAllowedCountries: config.SMS_ALLOWED_COUNTRIES,
@@ -55,6 +60,8 @@ const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.POR
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   console.log(`listening on http://${host}:${info.port}`);
 });
+// Node keeps a socket's peer address only once it has been read: read it as the connection opens.
+server.on('connection', (socket: Socket) => void socket.remoteAddress);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

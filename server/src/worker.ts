@@ -6,7 +6,9 @@ import { type D1Binding, d1Database } from './db/d1.ts';
 import type { Db } from './db/db.ts';
 import { libsqlWebDatabase } from './db/libsql-web.ts';
 import type { Deps } from './deps.ts';
+import { cloudflareClientAddress } from './lib/client-address.ts';
 import { deriveKeys } from './lib/crypto.ts';
+import { passwordGate } from './lib/password-gate.ts';
 import { runKeyRotation } from './services/key-rotation.ts';
 import { dispatchDue } from './sms/dispatcher.ts';
 import { smsFromConfig } from './sms/provider.ts';
@@ -66,6 +68,8 @@ export async function workerDeps(env: WorkerEnv): Promise<Deps> {
     clock,
     keys: await deriveKeys(config.TWOSTEP_SECRET, config.TWOSTEP_SECRET_PREVIOUS),
     sms: smsFromConfig(config, db, clock, log),
+    passwords: passwordGate(),
+    clientAddress: cloudflareClientAddress,
     settings: {
       version: apiVersion,
       smsAllowedCountries: config.SMS_ALLOWED_COUNTRIES,

@@ -2,7 +2,9 @@ import type { Role } from '@twostep/shared';
 import { afterEach } from 'vitest';
 import { createApp } from '../src/app.ts';
 import type { Deps, SmsMessage, SmsResult, SmsSender } from '../src/deps.ts';
+import { nodePeerAddress } from '../src/lib/client-address.ts';
 import { deriveKeys } from '../src/lib/crypto.ts';
+import { type Passwords, passwordGate } from '../src/lib/password-gate.ts';
 // The database for each harness: memory, file or sqld (TEST_DB) from ./databases/node.ts; inside workerd the
 // vitest project 'server-workerd' aliases that module to ./databases/workerd.ts (local D1).
 import { openTestDatabase } from './databases/node.ts';
@@ -42,7 +44,7 @@ export type Harness = Awaited<ReturnType<typeof makeHarness>>;
 
 /** A fresh app on a fresh database, with a fake clock and a fake SMS sender. */
 export async function makeHarness(
-  options: { url?: string; sms?: SmsSender; settings?: Partial<Deps['settings']> } = {},
+  options: { url?: string; sms?: SmsSender; settings?: Partial<Deps['settings']>; passwords?: Passwords } = {},
 ) {
   const database = await openTestDatabase(options.url);
   const pending: Promise<unknown>[] = [];
@@ -59,6 +61,8 @@ export async function makeHarness(
     clock,
     sms,
     keys: await deriveKeys(testSecret),
+    passwords: options.passwords ?? passwordGate(),
+    clientAddress: nodePeerAddress,
     settings: { version: 'test', smsAllowedCountries: [], allowedOrigins: [], ...options.settings },
     background: (task) => void pending.push(task()),
     log: (line) => void logs.push(line),

@@ -1,19 +1,18 @@
 import { z } from 'zod';
 import { limits } from './limits.ts';
+import { isSafeLine, lineText, multiLineText, personName } from './text.ts';
 
 export const roles = ['owner', 'lead', 'member'] as const;
 export const platforms = ['instagram', 'facebook', 'tiktok', 'x', 'linkedin', 'youtube', 'other'] as const;
 export const twoStepStatuses = ['on', 'pending', 'off'] as const;
 export const purposes = ['enroll', 'change_number', 'unlock', 'disable'] as const;
 
-const text = (max: number) => z.string().trim().max(max);
-// A person's name goes into SMS texts ("Give it only to Anna"): one line, no control characters.
-const name = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[^\p{Cc}]+$/u, 'A name is one line of text.');
+// Every text field refuses control characters (shared/src/text.ts); schemas-text.test.ts walks them all.
+const text = lineText;
+// A person's name goes into SMS texts ("Give it only to Anna"): letters, marks, digits, spaces, . ' - only.
+const name = personName;
+const teamName = lineText(100).min(1);
+const opaque = z.string().max(200).refine(isSafeLine, 'Not a valid value.');
 const email = z
   .string()
   .trim()
@@ -33,12 +32,12 @@ const country = z
   .string()
   .regex(/^[A-Za-z]{2}$/, 'Use a two-letter ISO country code.')
   .transform((value) => value.toUpperCase());
-const phoneNumber = z.string().trim().min(3).max(40);
+const phoneNumber = z.string().trim().min(3).max(40).refine(isSafeLine, 'Not a phone number.');
 
 export const idParam = z.strictObject({ id });
 export const grantParam = z.strictObject({ id, memberId: id });
 
-export const setupBody = z.strictObject({ team: name, name, email, password: newPassword });
+export const setupBody = z.strictObject({ team: teamName, name, email, password: newPassword });
 export const signInBody = z.strictObject({ email, password: z.string().min(1).max(256) });
 export const inviteBody = z.strictObject({ email, role: z.enum(['lead', 'member']) });
 export const acceptInviteBody = z.strictObject({ token: opaqueToken, name, password: newPassword });
@@ -49,7 +48,7 @@ export const accountCreateBody = z.strictObject({
   handle,
   client: text(200).optional(),
   loginName: text(254).optional(),
-  notes: text(2000).optional(),
+  notes: multiLineText(2000).optional(),
 });
 export const accountPatchBody = accountCreateBody
   .partial()
@@ -62,7 +61,7 @@ export const accountListQuery = z.strictObject({
   status: z.enum(twoStepStatuses).optional(),
   q: text(200).optional(),
   limit: listLimit,
-  cursor: z.string().max(200).optional(),
+  cursor: opaque.optional(),
 });
 
 export const holderInput = z.union([z.strictObject({ memberId: id }), z.strictObject({ name: name })]);
@@ -82,7 +81,7 @@ export const twoStepBody = z.union([
 ]);
 export const disableBody = z.union([
   z.strictObject({}),
-  z.strictObject({ force: z.literal(true), reason: z.string().trim().min(3).max(500) }),
+  z.strictObject({ force: z.literal(true), reason: text(500).min(3) }),
 ]);
 export const verifyBody = z.strictObject({
   code: z.string().regex(new RegExp(`^\\d{${limits.codeDigits}}$`), 'A code is 6 digits.'),
@@ -92,14 +91,14 @@ export const secretBody = z.strictObject({
   password: z.string().min(1).max(1000),
 });
 export const backupCodesBody = z.strictObject({
-  codes: z.array(z.string().trim().min(4).max(64)).min(1).max(50),
+  codes: z.array(text(64).min(4)).min(1).max(50),
 });
-export const revealBody = z.strictObject({ reason: z.string().trim().min(3).max(500) });
+export const revealBody = z.strictObject({ reason: text(500).min(3) });
 
 export const eventsQuery = z.strictObject({
   accountId: id.optional(),
   memberId: id.optional(),
-  before: z.string().max(200).optional(),
+  before: opaque.optional(),
   limit: listLimit,
 });
 

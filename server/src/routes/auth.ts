@@ -3,10 +3,12 @@ import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { invites, members, sessions, signInFailures, teams } from '../db/schema.ts';
 import type { AppEnv } from '../deps.ts';
-import { hashPassword, newId, newToken, passwordIterations, sha256, verifyPassword } from '../lib/crypto.ts';
+import { hashPassword, newId, newToken, passwordIterations, sha256 } from '../lib/crypto.ts';
 import { ApiError, tooMany } from '../lib/errors.ts';
+import { hashThroughGate } from '../lib/password-gate.ts';
 import { valid } from '../lib/validate.ts';
 import { requireMember, requireRole } from '../middleware/auth.ts';
+import { reservePasswordCheck } from '../middleware/password-check.ts';
 import { auditContext, clientIp, eventInsert, eventInsertWhen } from '../services/audit.ts';
 import { isUniqueViolation, newSession, publicMember } from '../services/members.ts';
 import { apiVersion } from '../version.ts';
@@ -15,16 +17,21 @@ import { apiVersion } from '../version.ts';
 let decoy: Promise<string> | undefined;
 const decoyHash = () => (decoy ??= hashPassword('twostep decoy password', passwordIterations));
 
+const alreadySetUp = () => new ApiError('already_set_up', 'This Twostep server is already set up. Sign in instead.');
+
 export const authRoutes = new Hono<AppEnv>()
   .get('/health', (c) => c.json({ ok: true as const, version: apiVersion }, 200))
 
   .post('/setup', valid('json', setupBody), async (c) => {
     const { db, clock } = c.var.deps;
     const body = c.req.valid('json');
+    // Checked before the password is hashed, so a set-up server spends nothing on anyone calling setup.
+    const [team] = await db.select({ id: teams.id }).from(teams).limit(1);
+    if (team) throw alreadySetUp();
     const now = clock.now();
     const teamId = newId(now);
     const memberId = newId(now);
-    const passwordHash = await hashPassword(body.password);
+    const passwordHash = await hashThroughGate(c.var.deps.passwords, body.password);
     const session = await newSession(c.var.deps, teamId, memberId);
     const audit = { teamId, actor: memberId, ip: clientIp(c) };
     try {
@@ -44,15 +51,14 @@ export const authRoutes = new Hono<AppEnv>()
         eventInsert(c.var.deps, audit, { action: 'session.created', target: memberId }),
       ]);
     } catch (error) {
-      if (isUniqueViolation(error))
-        throw new ApiError('already_set_up', 'This Twostep server is already set up. Sign in instead.');
+      if (isUniqueViolation(error)) throw alreadySetUp();
       throw error;
     }
     const member = { id: memberId, name: body.name, email: body.email, role: 'owner' as const };
     return c.json({ token: session.token, member }, 201);
   })
 
-  .post('/sessions', valid('json', signInBody), async (c) => {
+  .post('/sessions', valid('json', signInBody), reservePasswordCheck, async (c) => {
     const { db, clock } = c.var.deps;
     const { email, password } = c.req.valid('json');
     const now = clock.now();
@@ -82,7 +88,7 @@ export const authRoutes = new Hono<AppEnv>()
       .where(and(eq(members.email, email), isNull(members.removedAt)))
       .limit(1);
     // An unknown email still pays for one hash, so its answer takes as long as a wrong password.
-    const passwordMatches = await verifyPassword(password, member?.passwordHash ?? (await decoyHash()));
+    const passwordMatches = await c.var.passwordCheck.verify(password, member?.passwordHash ?? (await decoyHash()));
     const ok = member !== undefined && passwordMatches;
     const audit = { teamId: member?.teamId ?? '', actor: member?.id ?? null, ip: clientIp(c) };
     if (!member || !ok) {
@@ -155,7 +161,7 @@ export const authRoutes = new Hono<AppEnv>()
       );
     }
     const memberId = newId(now);
-    const passwordHash = await hashPassword(body.password);
+    const passwordHash = await hashThroughGate(c.var.deps.passwords, body.password);
     const session = await newSession(c.var.deps, invite.teamId, memberId);
     const audit = { teamId: invite.teamId, actor: memberId, ip: clientIp(c) };
     // The claim is one conditional UPDATE; every later statement only acts if this request made the claim.

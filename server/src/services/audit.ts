@@ -54,14 +54,9 @@ export function eventInsertWhen(
     WHERE ${condition}`);
 }
 
-type NodeBindings = { incoming?: { socket?: { remoteAddress?: string } } };
-
+/** The request's address, as the runtime's deps.clientAddress read it when the request started. */
 export function clientIp(c: Context<AppEnv>): string | null {
-  // On Node the peer's address is the truth: any client can send a cf-connecting-ip header of its choosing.
-  // Only on Workers, where Cloudflare sets it, is the header trusted.
-  const socketAddress = (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
-  if (socketAddress !== undefined) return socketAddress;
-  return c.req.header('cf-connecting-ip') ?? null;
+  return c.var.clientIp ?? null;
 }
 
 /** Audit context of the signed-in member making this request. */

@@ -103,9 +103,13 @@ export function importRow(record: CsvRecord, at: Record<Column, number>, members
   if (holderText && !phone) return 'phoneHolder: a holder needs a phone in the same row.';
   let holder: ImportRow['holder'] = null;
   if (holderText) {
-    const named = holderInput.safeParse({ name: holderText });
-    if (!named.success) return `phoneHolder: ${named.error.issues[0]?.message ?? 'not a valid name.'}`;
-    holder = matchMember(holderText, members) ?? { name: holderText };
+    // A member's email names that member; only free text must be a valid name.
+    holder = matchMember(holderText, members);
+    if (!holder) {
+      const named = holderInput.safeParse({ name: holderText });
+      if (!named.success) return `phoneHolder: ${named.error.issues[0]?.message ?? 'not a valid name.'}`;
+      holder = { name: holderText };
+    }
   }
   const { platform, handle, client, loginName } = account.data;
   return { line: record.line, platform, handle, client: client || null, loginName: loginName || null, phone, holder };

@@ -144,4 +144,22 @@ describe('the address an event records', () => {
     const [event] = await h.query<{ ip: string }>("SELECT ip FROM events WHERE action = 'account.created'");
     expect(event!.ip).toBe('192.0.2.1');
   });
+
+  it('is never the header on Node, even when the socket no longer knows its peer', async () => {
+    const h = await makeHarness();
+    const headers = {
+      Authorization: `Bearer ${h.owner.token}`,
+      'Content-Type': 'application/json',
+      'cf-connecting-ip': '203.0.113.9',
+    };
+    const body = JSON.stringify({ platform: 'x', handle: 'acme' });
+    const response = await h.app.request(
+      '/v1/accounts',
+      { method: 'POST', headers, body },
+      { incoming: { socket: {} } },
+    );
+    expect(response.status).toBe(201);
+    const [event] = await h.query<{ ip: string | null }>("SELECT ip FROM events WHERE action = 'account.created'");
+    expect(event!.ip).toBeNull();
+  });
 });

@@ -204,9 +204,11 @@ describe('reading messy CSV', () => {
     const response = await importCsv(h, body);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
-      created: 4,
+      created: 3,
       skipped: 0,
       errors: [
+        // A record may span lines; a client is one line of text, so this one is refused where it starts.
+        { line: 4, message: 'client: Use one line of text without control characters.' },
         {
           line: 10,
           message:
@@ -215,7 +217,6 @@ describe('reading messy CSV', () => {
       ],
     });
     expect(await accountByHandle(h, 'quoted')).toMatchObject({ client: 'Acme, Inc. "the best"' });
-    expect((await accountByHandle(h, 'multi')).client).toMatch(/^Line one\r?\nline two$/);
     expect(await accountByHandle(h, 'spaced')).toMatchObject({ platform: 'facebook', client: 'Bolt' });
     expect(await accountByHandle(h, 'last')).toMatchObject({ platform: 'youtube' });
   });

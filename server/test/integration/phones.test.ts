@@ -58,8 +58,8 @@ describe('adding phones', () => {
     const member = await h.addMember('member', 'Mia');
     const held = await createPhone(h, { number: '+4915123456781', holder: { memberId: member.id } });
     expect(held.body.phone.holder).toEqual({ memberId: member.id, name: 'Mia' });
-    const outside = await createPhone(h, { number: '+4915123456782', holder: { name: 'Client: Jane' } });
-    expect(outside.body.phone.holder).toEqual({ memberId: null, name: 'Client: Jane' });
+    const outside = await createPhone(h, { number: '+4915123456782', holder: { name: 'Jane at the client' } });
+    expect(outside.body.phone.holder).toEqual({ memberId: null, name: 'Jane at the client' });
     const nobody = await createPhone(h, { number: '+4915123456783', holder: { memberId: 'no-such-member' } });
     expect(nobody.status).toBe(400);
     const both = await createPhone(h, { number: '+4915123456784', holder: { memberId: member.id, name: 'Mia' } });

@@ -114,6 +114,16 @@ describe('the Workers entry', () => {
     );
   });
 
+  it('records the cf-connecting-ip that Cloudflare sets as an event’s address', async () => {
+    const request = new Request('http://twostep.test/v1/setup', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'cf-connecting-ip': '198.51.100.7' },
+      body: JSON.stringify({ team: 'Acme', name: 'Olivia', email: 'owner@acme.test', password: 'owner password 123' }),
+    });
+    expect((await worker.fetch(request, workerEnv, createExecutionContext())).status).toBe(201);
+    expect(await query("SELECT ip FROM events WHERE action = 'member.created'")).toEqual([{ ip: '198.51.100.7' }]);
+  });
+
   it('refuses to start without TWOSTEP_SECRET', async () => {
     await expect(workerDeps({ DB: bindings.DB_1 } as never)).rejects.toThrow(/TWOSTEP_SECRET/);
   });
