@@ -2,6 +2,7 @@ import type { Platform, Purpose } from '@twostep/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, firstRow } from '../db/db.ts';
 import { ApiError, notFound, tooMany } from '../lib/errors.ts';
+import { busy, type Sender, spentBudget } from './send-budgets.ts';
 
 /** What a challenge is about: enough to state, in SQL, when it may still be sent or used. */
 export type ChallengeScope = {
@@ -92,4 +93,24 @@ export async function whyNot(db: Db, scope: ChallengeScope, now: number): Promis
     return new ApiError('two_step_off', 'This phone no longer protects the account: this code no longer applies.');
   }
   return null;
+}
+
+/**
+ * Why a challenge was not created. For a member's enroll or change, a spent budget comes before any rule about
+ * the number, so once the budget is spent a number in use and a free one answer alike; a charged probe answers 409.
+ */
+export async function whyNotCreated(
+  db: Db,
+  scope: ChallengeScope,
+  number: string,
+  sender: Sender,
+  probeId: string | undefined,
+  now: number,
+) {
+  const probed = probeId ? await firstRow(db, sql`SELECT 1 AS yes FROM outbox WHERE id = ${probeId}`) : undefined;
+  const rules = () => whyNot(db, scope, now);
+  const budget = () => spentBudget(db, number, sender, now);
+  const aboutNumber = scope.purpose === 'enroll' || scope.purpose === 'change_number';
+  const [first, second] = aboutNumber && !sender.lead && !probed ? [budget, rules] : [rules, budget];
+  return (await first()) ?? (await second()) ?? busy();
 }

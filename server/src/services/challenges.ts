@@ -8,7 +8,7 @@ import { maskPhone, phoneCountry } from '../lib/phone.ts';
 import { bodyContext, dispatchDue } from '../sms/dispatcher.ts';
 import { codeMessage, type MessageContext } from '../sms/messages.ts';
 import { type EventContext, eventInsertWhen } from './audit.ts';
-import { type ChallengeScope, challengeHolds, whyNot } from './challenge-rules.ts';
+import { type ChallengeScope, challengeHolds, whyNot, whyNotCreated } from './challenge-rules.ts';
 import { type NewPhone, newPhoneStatements, phoneIdOf, probeCharge } from './enroll-phone.ts';
 import { busy, type Sender, spentBudget, withinSendBudgets } from './send-budgets.ts';
 
@@ -174,30 +174,9 @@ export async function startChallenge(deps: Deps, audit: EventContext, input: New
     ...(probe ? [probe.statement] : []),
   ]);
   const row = await loadChallenge(db, id);
-  if (!row) throw await refusal(deps, scope, number, input.sender, probe?.id, now);
+  if (!row) throw await whyNotCreated(db, scope, number, input.sender, probe?.id, now);
   deps.background(() => dispatchDue(deps));
   return toChallenge(row, now);
-}
-
-/**
- * Why a challenge was not created. For a member's enroll or change, a spent budget comes before any rule about
- * the number, so once the budget is spent a number in use and a free one answer alike; a charged probe answers 409.
- */
-async function refusal(
-  deps: Deps,
-  scope: ChallengeScope,
-  number: string,
-  sender: Sender,
-  probeId: string | undefined,
-  now: number,
-) {
-  const { db } = deps;
-  const probed = probeId ? await firstRow(db, sql`SELECT 1 AS yes FROM outbox WHERE id = ${probeId}`) : undefined;
-  const rules = () => whyNot(db, scope, now);
-  const budget = () => spentBudget(db, number, sender, now);
-  const aboutNumber = scope.purpose === 'enroll' || scope.purpose === 'change_number';
-  const [first, second] = aboutNumber && !sender.lead && !probed ? [budget, rules] : [rules, budget];
-  return (await first()) ?? (await second()) ?? busy();
 }
 
 /** Same challenge, new code: after 30 s, at most 3 times, never resetting the wrong-answer count. */
