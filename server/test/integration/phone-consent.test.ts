@@ -72,6 +72,9 @@ describe("a phone's consent ends with the phone", () => {
       `INSERT INTO phones (id, team_id, number, created_at) SELECT 'p2', team_id, '${numbers.de2}', 0 FROM accounts WHERE id = '${account.id}'`,
     );
     await h.query(`UPDATE enrollments SET phone_id = 'p2' WHERE account_id = '${account.id}'`);
+    h.clock.advance(limits.resendAfterMs);
+    const again = await resend(h, member, change.body.challenge.id);
+    expect([again.status, again.body.error.code]).toEqual([409, 'two_step_off']);
     const used = await verify(h, member, change.body.challenge.id, code);
     expect(used.status).toBe(409);
     expect(used.body.error.code).toBe('two_step_off');
