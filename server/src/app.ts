@@ -15,6 +15,7 @@ import { devRoutes } from './routes/dev.ts';
 import { eventRoutes } from './routes/events.ts';
 import { grantRoutes } from './routes/grants.ts';
 import { importRoutes } from './routes/import.ts';
+import { inviteRoutes } from './routes/invites.ts';
 import { memberRoutes } from './routes/members.ts';
 import { phoneRoutes } from './routes/phones.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -93,6 +94,7 @@ export function createApp(deps: Deps) {
 
   const routes = app
     .route('/v1', authRoutes)
+    .route('/v1/invites', inviteRoutes)
     .route('/v1/members', memberRoutes)
     // POST /v1/accounts/import before accountRoutes: no '/:id' route may take it (accountRoutes has no POST '/:id').
     .route('/v1/accounts', importRoutes)

@@ -95,6 +95,14 @@ export const routeAccess: Record<string, RouteAccess> = {
     path: '/v1/invites/accept',
     body: { token: await x.newInviteToken(), name: 'Newcomer', password: 'newcomer password' },
   })),
+  'GET /v1/invites': lead(200, () => ({ path: '/v1/invites' })),
+  'DELETE /v1/invites/:id': lead(204, async (x) => {
+    const made = await x.h.call('POST', '/v1/invites', {
+      token: x.h.owner.token,
+      body: { email: `revoke${x.unique()}@acme.test`, role: 'member' },
+    });
+    return { path: `/v1/invites/${made.body.invite.id}` };
+  }),
   'GET /v1/members': lead(200, () => ({ path: '/v1/members' })),
   'PATCH /v1/members/:id': owner(200, async (x) => ({
     path: `/v1/members/${(await x.newMember()).id}`,

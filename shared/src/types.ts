@@ -25,6 +25,9 @@ export type Account = {
 export type AccountPage = { accounts: Account[]; next: string | null };
 
 export type Invite = { id: string; email: string; role: Role; expiresAt: string };
+/** GET /v1/invites: the open invites (not used, revoked or expired), with the member who made each. */
+export type OpenInvite = Invite & { createdBy: string };
+export type InviteList = { invites: OpenInvite[] };
 export type Grant = { memberId: string; name: string; grantedAt: string };
 
 export type ChallengeStatus = 'pending' | 'verified' | 'locked' | 'expired' | 'delivery_failed';

@@ -52,6 +52,8 @@ export const invites = sqliteTable('invites', {
   acceptedAt: integer('accepted_at'),
   // The member this invite became; later statements of the accepting batch key on it.
   memberId: text('member_id'),
+  // Set by DELETE /v1/invites/:id, or when its creator is removed or no longer holds the role it grants.
+  revokedAt: integer('revoked_at'),
 });
 
 export const signInFailures = sqliteTable(
@@ -155,6 +157,10 @@ export const challenges = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     // Set by the verify that decided this challenge's last attempt: later statements of the same batch key on it.
     attemptNonce: text('attempt_nonce'),
+    // change_number: the phone that protected the account when it was asked for; the code applies only while it still does.
+    replacesPhoneId: text('replaces_phone_id'),
+    // Set when two-step changed under an open challenge (forced off, disabled, number changed): it is dead for good.
+    closedAt: integer('closed_at'),
   },
   (t) => [index('challenges_account').on(t.accountId, t.purpose, t.status)],
 );
@@ -165,7 +171,8 @@ export const outbox = sqliteTable(
   {
     id: text('id').primaryKey(),
     teamId: text('team_id').notNull(),
-    kind: text('kind', { enum: ['code', 'notice'] }).notNull(),
+    // 'probe': never sent, it only spends a member's budget (services/enroll-phone.ts).
+    kind: text('kind', { enum: ['code', 'notice', 'probe'] }).notNull(),
     challengeId: text('challenge_id'),
     phoneId: text('phone_id').notNull(),
     memberId: text('member_id'),

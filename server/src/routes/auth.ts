@@ -10,6 +10,7 @@ import { valid } from '../lib/validate.ts';
 import { requireMember, requireRole } from '../middleware/auth.ts';
 import { reservePasswordCheck } from '../middleware/password-check.ts';
 import { auditContext, clientIp, eventInsert, eventInsertWhen } from '../services/audit.ts';
+import { creatorMayGrant, inviteOpen } from '../services/invites.ts';
 import { isUniqueViolation, newSession, publicMember } from '../services/members.ts';
 import { apiVersion } from '../version.ts';
 
@@ -154,10 +155,10 @@ export const authRoutes = new Hono<AppEnv>()
     const now = clock.now();
     const tokenHash = await sha256(body.token);
     const [invite] = await db.select().from(invites).where(eq(invites.tokenHash, tokenHash)).limit(1);
-    if (!invite || invite.acceptedAt !== null || invite.expiresAt <= now) {
+    if (!invite || invite.acceptedAt !== null || invite.revokedAt !== null || invite.expiresAt <= now) {
       throw new ApiError(
         'invite_invalid',
-        'This invite is unknown, already used or expired. Ask your lead for a new one.',
+        'This invite is unknown, already used, revoked or expired. Ask your lead for a new one.',
       );
     }
     const memberId = newId(now);
@@ -168,10 +169,9 @@ export const authRoutes = new Hono<AppEnv>()
     const claimedByMe = sql`EXISTS (SELECT 1 FROM invites WHERE id = ${invite.id} AND member_id = ${memberId})`;
     try {
       await db.batch([
-        db
-          .update(invites)
-          .set({ acceptedAt: now, memberId })
-          .where(and(eq(invites.id, invite.id), isNull(invites.acceptedAt), gt(invites.expiresAt, now))),
+        // Open, and its creator still holds the role it grants: decided here, where the claim is made.
+        db.run(sql`UPDATE invites SET accepted_at = ${now}, member_id = ${memberId}
+          WHERE id = ${invite.id} AND ${inviteOpen(now)} AND ${creatorMayGrant}`),
         db.run(sql`
           INSERT INTO members (id, team_id, name, email, role, password_hash, created_at)
           SELECT ${memberId}, team_id, ${body.name}, email, role, ${passwordHash}, ${now}
@@ -189,6 +189,8 @@ export const authRoutes = new Hono<AppEnv>()
       throw error;
     }
     const [member] = await db.select().from(members).where(eq(members.id, memberId)).limit(1);
-    if (!member) throw new ApiError('invite_invalid', 'This invite was just used. Ask your lead for a new one.');
+    if (!member) {
+      throw new ApiError('invite_invalid', 'This invite was just used or revoked. Ask your lead for a new one.');
+    }
     return c.json({ token: session.token, member: publicMember(member) }, 201);
   });

@@ -1,5 +1,5 @@
 import { eventsQuery } from '@twostep/shared';
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { events } from '../db/schema.ts';
 import type { AppEnv } from '../deps.ts';
@@ -10,9 +10,14 @@ export const eventRoutes = new Hono<AppEnv>().use(requireMember).get('/', valid(
   const me = c.var.member;
   const query = c.req.valid('query');
   const filters = [eq(events.teamId, me.teamId)];
-  // A member sees only what they did themselves.
-  if (!isLead(me.role)) filters.push(eq(events.actor, me.id));
-  else if (query.memberId) filters.push(eq(events.actor, query.memberId));
+  // A member sees only what they did themselves, and of phones only those protecting an account granted to them
+  // (a member cannot list phones: an event naming one must not tell that a number is known to the team).
+  if (!isLead(me.role)) {
+    filters.push(eq(events.actor, me.id));
+    filters.push(sql`(NOT EXISTS (SELECT 1 FROM phones p WHERE p.id = ${events.target})
+      OR EXISTS (SELECT 1 FROM enrollments e JOIN grants g ON g.account_id = e.account_id
+        WHERE e.phone_id = ${events.target} AND g.member_id = ${me.id}))`);
+  } else if (query.memberId) filters.push(eq(events.actor, query.memberId));
   if (query.accountId) filters.push(eq(events.accountId, query.accountId));
   if (query.before) filters.push(lt(events.id, query.before));
   const rows = await c.var.deps.db

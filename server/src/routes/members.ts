@@ -8,6 +8,7 @@ import { maskPhone } from '../lib/phone.ts';
 import { valid } from '../lib/validate.ts';
 import { requireMember, requireRole } from '../middleware/auth.ts';
 import { auditContext, eventInsertWhen } from '../services/audit.ts';
+import { revokeInvitesOf } from '../services/invites.ts';
 import { activeOwnerCount, publicMember } from '../services/members.ts';
 
 const handoverWindowMs = 30 * 24 * 60 * 60_000;
@@ -44,6 +45,15 @@ export const memberRoutes = new Hono<AppEnv>()
         auditContext(c),
         { action: 'member.role_changed', target: id, result: 'ok' },
         sql`EXISTS (SELECT 1 FROM members WHERE id = ${id} AND role = ${role}) AND ${target.role} <> ${role}`,
+      ),
+      // Below lead, no invite of theirs may still admit anyone.
+      ...revokeInvitesOf(
+        c.var.deps,
+        auditContext(c),
+        id,
+        c.var.deps.clock.now(),
+        sql`EXISTS (SELECT 1 FROM members WHERE id = ${id} AND role = 'member')`,
+        'member_demoted',
       ),
     ]);
     const [updated] = await db.select().from(members).where(eq(members.id, id));
@@ -83,6 +93,7 @@ export const memberRoutes = new Hono<AppEnv>()
       ),
       db.run(sql`DELETE FROM grants WHERE member_id = ${id} AND ${removedNow}`),
       db.run(sql`UPDATE unlocks SET until = ${now} WHERE member_id = ${id} AND until > ${now} AND ${removedNow}`),
+      ...revokeInvitesOf(c.var.deps, auditContext(c), id, now, removedNow, 'member_removed'),
       eventInsertWhen(c.var.deps, auditContext(c), { action: 'member.removed', target: id }, removedNow),
     ]);
     const [after] = await db.select().from(members).where(eq(members.id, id));

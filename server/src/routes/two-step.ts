@@ -1,14 +1,15 @@
 import { disableBody, idParam, twoStepBody } from '@twostep/shared';
 import { and, eq, gt, max, sql } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
+import { runBatch } from '../db/db.ts';
 import { phones, unlocks } from '../db/schema.ts';
 import type { AppEnv } from '../deps.ts';
-import { newId } from '../lib/crypto.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
 import { valid } from '../lib/validate.ts';
 import { isLead, requireMember } from '../middleware/auth.ts';
 import { auditContext, eventInsertWhen } from '../services/audit.ts';
-import { type Sender, startChallenge } from '../services/challenges.ts';
+import { type NewChallenge, type Sender, startChallenge } from '../services/challenges.ts';
+import { endConsents } from '../services/consent-end.ts';
 import { parseOrFail } from '../services/phones.ts';
 import { visibleAccount } from './accounts.ts';
 
@@ -32,11 +33,11 @@ export async function unlockedUntil(c: Context<AppEnv>, accountId: string): Prom
 type PhoneChoice = { phoneId: string } | { number: string; country?: string; label?: string };
 
 /**
- * The phone a request names: an existing one by id, or a number, added to the team's phones if new. The new
- * phone and its event commit on their own; a parallel request adding the same number finds that row.
+ * The phone a request names: an existing one by id or by number, or a number new to the team, whose row is
+ * added only with the challenge, in its batch (services/enroll-phone.ts).
  */
-async function resolvePhone(c: Context<AppEnv>, choice: PhoneChoice) {
-  const { db, clock } = c.var.deps;
+async function resolvePhone(c: Context<AppEnv>, choice: PhoneChoice): Promise<NewChallenge['phone']> {
+  const { db } = c.var.deps;
   const teamId = c.var.member.teamId;
   if ('phoneId' in choice) {
     const [phone] = await db
@@ -47,24 +48,11 @@ async function resolvePhone(c: Context<AppEnv>, choice: PhoneChoice) {
     return phone;
   }
   const { e164 } = parseOrFail(choice.number, choice.country);
-  const byNumber = and(eq(phones.teamId, teamId), eq(phones.number, e164));
-  const [existing] = await db.select().from(phones).where(byNumber);
-  if (existing) return existing;
-  const now = clock.now();
-  const id = newId(now);
-  await db.batch([
-    db.run(sql`INSERT INTO phones (id, team_id, number, label, created_at)
-      VALUES (${id}, ${teamId}, ${e164}, ${choice.label || null}, ${now}) ON CONFLICT DO NOTHING`),
-    eventInsertWhen(
-      c.var.deps,
-      auditContext(c),
-      { action: 'phone.created', target: id },
-      sql`EXISTS (SELECT 1 FROM phones WHERE id = ${id})`,
-    ),
-  ]);
-  const [phone] = await db.select().from(phones).where(byNumber);
-  if (!phone) throw new Error('A phone that was just added is missing.');
-  return phone;
+  const [existing] = await db
+    .select()
+    .from(phones)
+    .where(and(eq(phones.teamId, teamId), eq(phones.number, e164)));
+  return existing ?? { new: { number: e164, label: choice.label || null } };
 }
 
 /** The phone protecting an account, or 409 two_step_off. */
@@ -100,14 +88,15 @@ export const twoStepRoutes = new Hono<AppEnv>()
       throw new ApiError('unlock_required', 'Unlock this account first: a code goes to its current phone.');
     }
     const phone = await resolvePhone(c, c.req.valid('json'));
-    if (account.twoStep.phone?.id === phone.id) {
+    const current = account.twoStep.phone?.id;
+    if ('id' in phone && current === phone.id) {
       throw new ApiError('two_step_already_on', 'This number already protects this account.');
     }
-    const purpose = changing ? 'change_number' : 'enroll';
     const challenge = await startChallenge(c.var.deps, auditContext(c), {
-      purpose,
+      purpose: changing ? 'change_number' : 'enroll',
       account,
       phone,
+      ...(changing && current ? { replacesPhoneId: current } : {}),
       sender: senderOf(c),
     });
     return c.json({ challenge }, 202);
@@ -130,7 +119,9 @@ export const twoStepRoutes = new Hono<AppEnv>()
     if (!isLead(c.var.member.role))
       throw new ApiError('forbidden', 'Only a lead may turn two-step off without a code.');
     const enrolled = sql`EXISTS (SELECT 1 FROM enrollments WHERE account_id = ${account.id})`;
-    await db.batch([
+    await runBatch(db, [
+      // What the lost phone consented to (unlocks, open codes) ends with it, before its binding goes.
+      ...endConsents(db, account.id, c.var.deps.clock.now(), enrolled),
       eventInsertWhen(
         c.var.deps,
         auditContext(c),

@@ -1,6 +1,6 @@
 import { type Challenge, type ChallengeStatus, limits, type Platform, type Purpose } from '@twostep/shared';
 import { type SQL, sql } from 'drizzle-orm';
-import { type Db, firstRow } from '../db/db.ts';
+import { type Db, firstRow, runBatch } from '../db/db.ts';
 import type { Deps } from '../deps.ts';
 import { codeMac, constantTimeEqual, encryptField, newCode, newId } from '../lib/crypto.ts';
 import { ApiError, tooMany } from '../lib/errors.ts';
@@ -8,7 +8,8 @@ import { maskPhone, phoneCountry } from '../lib/phone.ts';
 import { bodyContext, dispatchDue } from '../sms/dispatcher.ts';
 import { codeMessage, type MessageContext } from '../sms/messages.ts';
 import { type EventContext, eventInsertWhen } from './audit.ts';
-import { type ChallengeScope, challengeHolds, whyNot } from './challenge-rules.ts';
+import { type ChallengeScope, challengeHolds, whyNot, whyNotCreated } from './challenge-rules.ts';
+import { type NewPhone, newPhoneStatements, phoneIdOf, probeCharge } from './enroll-phone.ts';
 import { busy, type Sender, spentBudget, withinSendBudgets } from './send-budgets.ts';
 
 export type { Sender } from './send-budgets.ts';
@@ -28,6 +29,8 @@ export type ChallengeRow = {
   sent_at: number;
   expires_at: number;
   attempt_nonce: string | null;
+  replaces_phone_id: string | null;
+  closed_at: number | null;
   number: string;
   delivery: 'queued' | 'sent' | 'dead' | null;
 };
@@ -98,7 +101,10 @@ const requestedAction: Record<Purpose, string> = {
 export type NewChallenge = {
   purpose: Purpose;
   account: { id: string; handle: string; platform: Platform };
-  phone: { id: string; number: string };
+  /** A phone of the team, or a number new to it (its row is added in the challenge's batch). */
+  phone: { id: string; number: string } | { new: NewPhone };
+  /** change_number: the phone protecting the account now, which the code may replace only while it still does. */
+  replacesPhoneId?: string;
   sender: Sender;
 };
 
@@ -107,6 +113,7 @@ export const scopeOf = (row: ChallengeRow, platform: Platform): ChallengeScope =
   accountId: row.account_id,
   platform,
   phoneId: row.phone_id,
+  replacesPhoneId: row.replaces_phone_id,
   memberId: row.member_id,
 });
 
@@ -126,25 +133,36 @@ function queueCode(deps: Deps, outboxId: string, challengeId: string, bodyEnc: s
  */
 export async function startChallenge(deps: Deps, audit: EventContext, input: NewChallenge): Promise<Challenge> {
   const { db, clock } = deps;
-  assertCountryAllowed(deps, input.phone.number);
+  const fresh = 'new' in input.phone ? input.phone.new : null;
+  const number = 'new' in input.phone ? input.phone.new.number : input.phone.number;
+  assertCountryAllowed(deps, number);
   const now = clock.now();
   const id = newId(now);
   const scope: ChallengeScope = {
     purpose: input.purpose,
     accountId: input.account.id,
     platform: input.account.platform,
-    phoneId: input.phone.id,
+    phoneId: 'new' in input.phone ? phoneIdOf(audit.teamId, number) : input.phone.id,
+    replacesPhoneId: input.replacesPhoneId ?? null,
     memberId: input.sender.memberId,
   };
   const context = { requester: input.sender.name, handle: input.account.handle, platform: input.account.platform };
   const { codeHash, outboxId, bodyEnc } = await prepareCode(deps, id, input.purpose, context, now);
   const created = sql`EXISTS (SELECT 1 FROM challenges WHERE id = ${id})`;
-  await db.batch([
+  const may = sql`${withinSendBudgets(number, input.sender, now)} AND ${challengeHolds(scope, now)}`;
+  const phone = fresh ? newPhoneStatements(deps, audit, fresh, may, created, now) : null;
+  const probe =
+    'id' in input.phone && input.purpose !== 'unlock' && input.purpose !== 'disable'
+      ? probeCharge(deps, scope, input.phone.id, number, input.sender)
+      : null;
+  await runBatch(db, [
+    ...(phone ? [phone.insert] : []),
     db.run(sql`
-      INSERT INTO challenges (id, team_id, account_id, member_id, purpose, phone_id, code_hash, created_at, sent_at, expires_at)
-      SELECT ${id}, ${audit.teamId}, ${input.account.id}, ${input.sender.memberId}, ${input.purpose}, ${input.phone.id},
-             ${codeHash}, ${now}, ${now}, ${now + limits.codeLifetimeMs}
-      WHERE ${withinSendBudgets(input.phone.number, input.sender, now)} AND ${challengeHolds(scope, now)}`),
+      INSERT INTO challenges (id, team_id, account_id, member_id, purpose, phone_id, replaces_phone_id, code_hash,
+                              created_at, sent_at, expires_at)
+      SELECT ${id}, ${audit.teamId}, ${input.account.id}, ${input.sender.memberId}, ${input.purpose}, ${scope.phoneId},
+             ${scope.replacesPhoneId}, ${codeHash}, ${now}, ${now}, ${now + limits.codeLifetimeMs}
+      WHERE ${may} AND ${scope.phoneId} IS NOT NULL`),
     queueCode(deps, outboxId, id, bodyEnc, now, sql`1`),
     eventInsertWhen(
       deps,
@@ -152,11 +170,11 @@ export async function startChallenge(deps: Deps, audit: EventContext, input: New
       { action: requestedAction[input.purpose], target: input.account.id, accountId: input.account.id },
       created,
     ),
+    ...(phone ? [phone.event] : []),
+    ...(probe ? [probe.statement] : []),
   ]);
   const row = await loadChallenge(db, id);
-  if (!row) {
-    throw (await whyNot(db, scope, now)) ?? (await spentBudget(db, input.phone.number, input.sender, now)) ?? busy();
-  }
+  if (!row) throw await whyNotCreated(db, scope, number, input.sender, probe?.id, now);
   deps.background(() => dispatchDue(deps));
   return toChallenge(row, now);
 }
@@ -186,7 +204,7 @@ export async function resendChallenge(
       UPDATE challenges SET code_hash = ${codeHash}, code_version = code_version + 1, resends = resends + 1,
         sent_at = ${now}, expires_at = ${now + limits.codeLifetimeMs}
       WHERE id = ${row.id} AND status = 'pending' AND expires_at > ${now} AND resends < ${limits.resendsPerChallenge}
-        AND sent_at <= ${now - limits.resendAfterMs} AND ${withinSendBudgets(row.number, sender, now)}
+        AND sent_at <= ${now - limits.resendAfterMs} AND closed_at IS NULL AND ${withinSendBudgets(row.number, sender, now)}
         AND ${challengeHolds(scope, now)}`),
     queueCode(deps, outboxId, row.id, bodyEnc, now, sql`c.code_hash = ${codeHash}`),
     eventInsertWhen(deps, audit, { action: 'challenge.resent', target: row.id, accountId: row.account_id }, resent),

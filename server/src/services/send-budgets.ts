@@ -26,9 +26,19 @@ function budgets(number: string, sender: Sender): Budget[] {
   ];
 }
 
+// A member's budget also counts their probes (enroll-phone.ts): attempts with a number in use on the platform.
+const kinds = (budget: Budget) =>
+  sql.raw(budget.column === 'member_id' ? `kind IN ('code', 'probe')` : `kind = 'code'`);
+
 const sendsSince = (budget: Budget, now: number) =>
-  sql`(SELECT count(*) FROM outbox WHERE ${sql.raw(budget.column)} = ${budget.value} AND kind = 'code'
+  sql`(SELECT count(*) FROM outbox WHERE ${sql.raw(budget.column)} = ${budget.value} AND ${kinds(budget)}
     AND created_at > ${now - budget.windowMs})`;
+
+/** The member's hourly budget alone, as one SQL condition. */
+export function withinMemberBudget(sender: Sender, now: number): SQL {
+  const budget = budgets('', sender).find((b) => b.column === 'member_id')!;
+  return sql`${sendsSince(budget, now)} < ${budget.max}`;
+}
 
 /** Every budget as one SQL condition, so a send is checked and spent in the same statement. */
 export function withinSendBudgets(number: string, sender: Sender, now: number): SQL {
@@ -44,7 +54,7 @@ export async function spentBudget(db: Db, number: string, sender: Sender, now: n
     const row = await firstRow<{ n: number; oldest: number | null }>(
       db,
       sql`SELECT count(*) AS n, min(created_at) AS oldest FROM outbox
-        WHERE ${sql.raw(budget.column)} = ${budget.value} AND kind = 'code' AND created_at > ${now - budget.windowMs}`,
+        WHERE ${sql.raw(budget.column)} = ${budget.value} AND ${kinds(budget)} AND created_at > ${now - budget.windowMs}`,
     );
     if (row && Number(row.n) >= budget.max) {
       const retryAfter = Number(row.oldest ?? now) + budget.windowMs - now;

@@ -9,6 +9,7 @@ import { type MessageContext, numberChangedNotice } from '../sms/messages.ts';
 import { type EventContext, eventInsertWhen } from './audit.ts';
 import { challengeHolds, whyNot } from './challenge-rules.ts';
 import { type ChallengeRow, challengeStatus, loadChallenge, scopeOf } from './challenges.ts';
+import { endConsents } from './consent-end.ts';
 
 export type VerifyInput = {
   row: ChallengeRow;
@@ -19,6 +20,9 @@ export type VerifyInput = {
 
 /** Refuses a challenge that can no longer take a code, with the contract's error for its state. */
 export function assertOpen(row: ChallengeRow, now: number) {
+  if (row.closed_at !== null) {
+    throw new ApiError('two_step_off', 'Two-step changed since this code was asked for: it no longer applies.');
+  }
   const status = challengeStatus(row, now);
   if (status === 'verified') throw new ApiError('challenge_used', 'This code was already used.');
   if (status === 'locked') throw new ApiError('challenge_locked', 'Too many wrong codes: ask for a new one.');
@@ -50,7 +54,7 @@ export async function verifyChallenge(deps: Deps, audit: EventContext, input: Ve
     db.run(sql`
       UPDATE challenges SET attempts = attempts + 1, attempt_nonce = ${nonce},
         status = CASE WHEN ${matched ? 1 : 0} = 1 THEN 'verified' WHEN attempts + 1 >= ${max} THEN 'locked' ELSE 'pending' END
-      WHERE id = ${row.id} AND status = 'pending' AND attempts < ${max} AND expires_at > ${now}
+      WHERE id = ${row.id} AND status = 'pending' AND attempts < ${max} AND expires_at > ${now} AND closed_at IS NULL
         AND (${matched ? 1 : 0} = 0 OR code_version = ${row.code_version}) AND ${challengeHolds(scope, now)}`),
     ...(await effects(deps, audit, input, won, now)),
     db.run(sql`UPDATE phones SET verified_at = ${now} WHERE id = ${row.phone_id} AND ${won}`),
@@ -158,12 +162,14 @@ async function effects(
       db.run(
         sql`UPDATE enrollments SET phone_id = ${row.phone_id}, verified_at = ${now} WHERE account_id = ${account.id} AND ${won}`,
       ),
+      ...endConsents(db, account.id, now, won, row.id),
       event('two_step.number_changed'),
     ];
   }
   if (row.purpose === 'disable') {
     return [
       db.run(sql`DELETE FROM enrollments WHERE account_id = ${account.id} AND ${won}`),
+      ...endConsents(db, account.id, now, won, row.id),
       event('two_step.disabled'),
     ];
   }

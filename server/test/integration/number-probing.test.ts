@@ -1,0 +1,123 @@
+import { limits } from '@twostep/shared';
+import { describe, expect, it } from 'vitest';
+import { enroll, enrollSetup, numbers } from '../engine.ts';
+import { type Harness, makeHarness } from '../harness.ts';
+import { nextMobile } from '../seed.ts';
+
+const startEnroll = (h: Harness, token: string, accountId: string, number: string) =>
+  h.call('POST', `/v1/accounts/${accountId}/two-step`, { token, body: { number } });
+
+const count = async (h: Harness, sql: string) => Number((await h.query<{ n: number }>(sql))[0]!.n);
+const phoneRows = (h: Harness) => count(h, 'SELECT count(*) AS n FROM phones');
+const phoneEvents = (h: Harness) => count(h, "SELECT count(*) AS n FROM events WHERE action = 'phone.created'");
+
+describe('an enroll with a new number adds its phone only with the challenge', () => {
+  it('a refused send (member budget) leaves no phone row and no phone.created event', async () => {
+    const h = await makeHarness();
+    const { member, account } = await enrollSetup(h);
+    const answers: number[] = [];
+    for (let i = 0; i < limits.sendsPerMemberPerHour + 10; i++) {
+      answers.push((await startEnroll(h, member.token, account.id, nextMobile())).status);
+    }
+    expect(answers.filter((status) => status === 202)).toHaveLength(limits.sendsPerMemberPerHour);
+    expect(answers.filter((status) => status === 429)).toHaveLength(10);
+    expect(await phoneRows(h)).toBe(limits.sendsPerMemberPerHour);
+    expect(await phoneEvents(h)).toBe(limits.sendsPerMemberPerHour);
+    const orphans = await count(
+      h,
+      'SELECT count(*) AS n FROM phones p WHERE NOT EXISTS (SELECT 1 FROM challenges c WHERE c.phone_id = p.id)',
+    );
+    expect(orphans).toBe(0);
+  });
+
+  it('a refused send (phone budget, country) leaves nothing behind either', async () => {
+    const h = await makeHarness({ settings: { smsAllowedCountries: ['DE'] } });
+    const { member, account } = await enrollSetup(h);
+    const spent = nextMobile();
+    const teamId = (await h.query<{ id: string }>('SELECT id FROM teams'))[0]!.id;
+    for (let i = 0; i < limits.sendsPerPhonePerHour; i++) {
+      await h.query(`INSERT INTO outbox (id, team_id, kind, phone_id, to_number, status, next_attempt_at, created_at)
+        VALUES ('old-${i}', '${teamId}', 'code', 'gone', '${spent}', 'sent', 0, ${h.clock.now() - 1000})`);
+    }
+    const budget = await startEnroll(h, member.token, account.id, spent);
+    expect(budget.status).toBe(429);
+    const country = await startEnroll(h, member.token, account.id, numbers.us);
+    expect(country.status).toBe(403);
+    expect(country.body.error.code).toBe('sms_country_not_allowed');
+    expect(await phoneRows(h)).toBe(0);
+    expect(await phoneEvents(h)).toBe(0);
+  });
+
+  it('the label given with a new number is kept on the phone the challenge adds', async () => {
+    const h = await makeHarness();
+    const { member, account } = await enrollSetup(h);
+    const started = await h.call('POST', `/v1/accounts/${account.id}/two-step`, {
+      token: member.token,
+      body: { number: numbers.de, label: 'Team SIM 3' },
+    });
+    expect(started.status).toBe(202);
+    expect(await h.query('SELECT label FROM phones')).toEqual([{ label: 'Team SIM 3' }]);
+    const [created] = await h.query<{ target: string; actor: string }>(
+      "SELECT target, actor FROM events WHERE action = 'phone.created'",
+    );
+    const [challenge] = await h.query<{ phone_id: string }>('SELECT phone_id FROM challenges');
+    expect(created).toEqual({ target: challenge!.phone_id, actor: member.id });
+  });
+});
+
+describe('a number already in use is no free oracle for a member', () => {
+  async function hiddenNumber(h: Harness) {
+    const hidden = await h.addAccount({ platform: 'instagram', handle: 'hidden' });
+    const number = nextMobile();
+    await enroll(h, h.owner.token, hidden.id, number);
+    return number;
+  }
+
+  it("an attempt with a number protecting another account on the platform costs the member's budget", async () => {
+    const h = await makeHarness();
+    const { member, account } = await enrollSetup(h);
+    const taken = await hiddenNumber(h);
+    for (let i = 0; i < limits.sendsPerMemberPerHour; i++) {
+      const probe = await startEnroll(h, member.token, account.id, taken);
+      expect(probe.status).toBe(409);
+    }
+    // The budget is spent: a fresh number and the taken number now answer alike.
+    const fresh = await startEnroll(h, member.token, account.id, nextMobile());
+    const again = await startEnroll(h, member.token, account.id, taken);
+    expect([fresh.status, fresh.body.error.code]).toEqual([429, 'rate_limited']);
+    expect([again.status, again.body.error.code]).toEqual([429, 'rate_limited']);
+    expect(again.headers.get('retry-after')).toBe(fresh.headers.get('retry-after'));
+    // Nothing is sent for a probe, and the number's own budget is untouched (no denial of service on it).
+    expect(await count(h, `SELECT count(*) AS n FROM outbox WHERE to_number = '${taken}' AND kind = 'code'`)).toBe(1);
+  });
+
+  it('a lead is not charged (leads see every phone anyway)', async () => {
+    const h = await makeHarness();
+    const account = await h.addAccount({ platform: 'instagram', handle: 'mine' });
+    const taken = await hiddenNumber(h);
+    const lead = await h.addMember('lead', 'Lena');
+    for (let i = 0; i < 3; i++) expect((await startEnroll(h, lead.token, account.id, taken)).status).toBe(409);
+    expect(await count(h, `SELECT count(*) AS n FROM outbox WHERE member_id = '${lead.id}'`)).toBe(0);
+  });
+});
+
+describe("a member's events name only phones they can see", () => {
+  it('no phone.created for a number that protects none of their accounts; it shows once it does', async () => {
+    const h = await makeHarness();
+    const { member, account } = await enrollSetup(h);
+    const other = await h.addAccount({ platform: 'tiktok', handle: 'other' });
+    await h.grant(other.id, member.id);
+    const pending = await startEnroll(h, member.token, other.id, nextMobile());
+    expect(pending.status).toBe(202);
+    const seen = async () => {
+      const list = await h.call('GET', '/v1/events', { token: member.token });
+      return (list.body.events as { action: string }[]).filter((event) => event.action.startsWith('phone.')).length;
+    };
+    expect(await seen()).toBe(0);
+    await enroll(h, member.token, account.id, numbers.de);
+    expect(await seen()).toBe(1);
+    // A lead still sees every phone event.
+    const lead = await h.call('GET', '/v1/events', { token: h.owner.token });
+    expect((lead.body.events as { action: string }[]).filter((e) => e.action === 'phone.created')).toHaveLength(2);
+  });
+});
