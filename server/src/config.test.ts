@@ -50,14 +50,23 @@ describe('configuration', () => {
       /TWOSTEP_SECRET_PREVIOUS: TWOSTEP_SECRET_PREVIOUS must be at least 32 characters/,
     );
     expect(() => readConfig({ TWOSTEP_SECRET_PREVIOUS: old })).toThrow(/TWOSTEP_SECRET_PREVIOUS needs TWOSTEP_SECRET/);
-    expect(() => readConfig({ TWOSTEP_SECRET: secret, TWOSTEP_SECRET_PREVIOUS: secret })).toThrow(
-      /not the same as TWOSTEP_SECRET/,
-    );
+    expect(readConfig({ TWOSTEP_SECRET: secret, TWOSTEP_SECRET_PREVIOUS: old }).warnings).toEqual([]);
     try {
       readConfig({ TWOSTEP_SECRET: secret, TWOSTEP_SECRET_PREVIOUS: 'old-but-short-secret' });
     } catch (error) {
       expect(String(error)).not.toContain('old-but-short-secret');
     }
+  });
+
+  it('runs with no previous key, and says so, when TWOSTEP_SECRET_PREVIOUS equals TWOSTEP_SECRET', () => {
+    // A Worker between its two `wrangler secret put`s: refusing to start would answer 500 to every request.
+    const config = readConfig({ TWOSTEP_SECRET: secret, TWOSTEP_SECRET_PREVIOUS: secret });
+    expect(config.TWOSTEP_SECRET).toBe(secret);
+    expect(config.TWOSTEP_SECRET_PREVIOUS).toBeUndefined();
+    expect(config.warnings).toEqual([
+      'TWOSTEP_SECRET_PREVIOUS equals TWOSTEP_SECRET: ignored, running with no previous key.',
+    ]);
+    expect(config.warnings.join('')).not.toContain(secret);
   });
 
   it('lists TWOSTEP_SECRET_PREVIOUS among the variables handed to the Worker', () => {

@@ -63,19 +63,16 @@ const configSchema = z
         message: 'TWOSTEP_SECRET_PREVIOUS needs TWOSTEP_SECRET, the new secret that replaces it.',
       });
     }
-    if (env.TWOSTEP_SECRET_PREVIOUS && env.TWOSTEP_SECRET_PREVIOUS === env.TWOSTEP_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['TWOSTEP_SECRET_PREVIOUS'],
-        message: 'TWOSTEP_SECRET_PREVIOUS must be the old secret, not the same as TWOSTEP_SECRET.',
-      });
-    }
     if (env.NODE_ENV === 'production' && !env.TWOSTEP_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['TWOSTEP_SECRET'], message: 'TWOSTEP_SECRET is required in production.' });
     }
   });
 
-export type Config = Omit<z.infer<typeof configSchema>, 'SMS_PROVIDER'> & { SMS_PROVIDER: 'outbox' | 'twilio' };
+export type Config = Omit<z.infer<typeof configSchema>, 'SMS_PROVIDER'> & {
+  SMS_PROVIDER: 'outbox' | 'twilio';
+  /** Settings that were accepted but are worth a line in the log (never a secret's value). */
+  warnings: string[];
+};
 
 /** Every variable the server reads (`npm run serve:worker` hands each one that is set to the Worker). */
 export const configNames = Object.keys(configSchema.shape) as (keyof Config)[];
@@ -87,7 +84,19 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, SMS_PROVIDER: parsed.data.SMS_PROVIDER ?? 'outbox' };
+  const warnings: string[] = [];
+  let previous = parsed.data.TWOSTEP_SECRET_PREVIOUS;
+  // Equal secrets are a rotation half set up (a Worker between two `secret put`s): run on the one secret, not down.
+  if (previous !== undefined && previous === parsed.data.TWOSTEP_SECRET) {
+    previous = undefined;
+    warnings.push('TWOSTEP_SECRET_PREVIOUS equals TWOSTEP_SECRET: ignored, running with no previous key.');
+  }
+  return {
+    ...parsed.data,
+    TWOSTEP_SECRET_PREVIOUS: previous,
+    SMS_PROVIDER: parsed.data.SMS_PROVIDER ?? 'outbox',
+    warnings,
+  };
 }
 
 /**

@@ -28,6 +28,7 @@ function devSecret(dataDir: string): string {
 const config = readConfig(process.env);
 const dataDir = resolve(config.TWOSTEP_DATA_DIR);
 const log = (line: string) => console.log(line);
+for (const warning of config.warnings) log(warning);
 const database = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 const clock = { now: () => Date.now() };
 const deps: Deps = {

@@ -59,6 +59,7 @@ function openDatabase(env: WorkerEnv, vars: Record<string, string>, authToken: s
 export async function workerDeps(env: WorkerEnv): Promise<Deps> {
   const vars = stringVars(env);
   const config = readConfig(vars);
+  for (const warning of config.warnings) log(warning);
   if (!config.TWOSTEP_SECRET)
     throw new Error('TWOSTEP_SECRET is required on Workers: `wrangler secret put TWOSTEP_SECRET`.');
   const db = openDatabase(env, vars, config.DATABASE_AUTH_TOKEN);

@@ -88,4 +88,6 @@ export type KeyRotationStatus = {
   previousKeyId: string | null;
   remaining: number;
   unreadable: number;
+  /** remaining is 0: TWOSTEP_SECRET_PREVIOUS can be removed. */
+  done: boolean;
 };

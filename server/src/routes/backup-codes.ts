@@ -1,8 +1,8 @@
 import { backupCodesBody, idParam, revealBody } from '@twostep/shared';
-import { and, eq, sql } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { eq, sql } from 'drizzle-orm';
+import { type Context, Hono } from 'hono';
 import { firstRow, runBatch, type Statement } from '../db/db.ts';
-import { backupCodeSets, backupCodes } from '../db/schema.ts';
+import { backupCodeSets } from '../db/schema.ts';
 import type { AppEnv } from '../deps.ts';
 import { decryptField, encryptField, newId, newToken } from '../lib/crypto.ts';
 import { ApiError } from '../lib/errors.ts';
@@ -15,6 +15,45 @@ import { visibleAccount } from './accounts.ts';
 const codeField = (codeId: string) => ({ table: 'backup_codes', column: 'code_enc', rowId: codeId });
 // D1 binds at most 100 parameters a statement: 15 rows of 6, plus the access condition's.
 const rowsPerInsert = 15;
+/** The most codes a set holds (backupCodesBody: `.max(50)`). */
+const maxCodes = 50;
+
+/**
+ * Opens the next unused code, then claims exactly that one with one conditional UPDATE (still unused, and the
+ * unlock and the access still hold): a code this server cannot open is never used up unseen, and parallel reveals
+ * never hand out the same code. A reveal that lost its code to a parallel one tries the next; each lost round
+ * means another code was used, so the rounds are bounded by the codes an account can hold.
+ */
+async function claimNextCode(c: Context<AppEnv>, accountId: string, reason: string, now: number) {
+  const { db, keys } = c.var.deps;
+  for (let round = 0; round < maxCodes; round++) {
+    const next = await firstRow<{ id: string; code_enc: string }>(
+      db,
+      sql`SELECT id, code_enc FROM backup_codes WHERE account_id = ${accountId} AND used_at IS NULL ORDER BY position LIMIT 1`,
+    );
+    if (!next) return null;
+    const code = await decryptField(keys, codeField(next.id), next.code_enc);
+    const revealId = newToken();
+    const claimed = sql`EXISTS (SELECT 1 FROM backup_codes WHERE id = ${next.id} AND reveal_id = ${revealId})`;
+    await db.batch([
+      db.run(sql`
+        UPDATE backup_codes SET used_at = ${now}, used_by = ${c.var.member.id}, reveal_id = ${revealId}
+        WHERE id = ${next.id} AND account_id = ${accountId} AND used_at IS NULL AND ${secretAccess(c, accountId).read}`),
+      eventInsertWhen(
+        c.var.deps,
+        auditContext(c),
+        { action: 'backup_code.revealed', target: accountId, accountId, detail: reason },
+        claimed,
+      ),
+    ]);
+    if (await firstRow(db, sql`SELECT 1 AS yes FROM backup_codes WHERE id = ${next.id} AND reveal_id = ${revealId}`)) {
+      return code;
+    }
+    // Not claimed: the unlock ended (its error answers), or a parallel reveal took this code (try the next).
+    await requireUnlock(c, accountId);
+  }
+  return null;
+}
 
 export const backupCodeRoutes = new Hono<AppEnv>()
   .use(requireMember)
@@ -67,38 +106,13 @@ export const backupCodeRoutes = new Hono<AppEnv>()
   })
 
   .post('/:id/backup-codes/reveal', valid('param', idParam), valid('json', revealBody), async (c) => {
-    const { db, clock, keys } = c.var.deps;
+    const { db, clock } = c.var.deps;
     const account = await visibleAccount(c, c.req.valid('param').id);
     await requireUnlock(c, account.id);
     const { reason } = c.req.valid('json');
     const now = clock.now();
-    // The next code is opened before it is claimed: one sealed under a key this server lacks is never used up unseen.
-    const next = await firstRow<{ id: string; code_enc: string }>(
-      db,
-      sql`SELECT id, code_enc FROM backup_codes WHERE account_id = ${account.id} AND used_at IS NULL ORDER BY position LIMIT 1`,
-    );
-    if (next) await decryptField(keys, codeField(next.id), next.code_enc);
-    const revealId = newToken();
-    // One conditional UPDATE claims the next unused code, only while the unlock and the access hold:
-    // parallel reveals never hand out the same code.
-    const claimed = sql`EXISTS (SELECT 1 FROM backup_codes WHERE account_id = ${account.id} AND reveal_id = ${revealId})`;
-    await db.batch([
-      db.run(sql`
-        UPDATE backup_codes SET used_at = ${now}, used_by = ${c.var.member.id}, reveal_id = ${revealId}
-        WHERE id = (SELECT id FROM backup_codes WHERE account_id = ${account.id} AND used_at IS NULL ORDER BY position LIMIT 1)
-          AND used_at IS NULL AND ${secretAccess(c, account.id).read}`),
-      eventInsertWhen(
-        c.var.deps,
-        auditContext(c),
-        { action: 'backup_code.revealed', target: account.id, accountId: account.id, detail: reason },
-        claimed,
-      ),
-    ]);
-    const [code] = await db
-      .select()
-      .from(backupCodes)
-      .where(and(eq(backupCodes.accountId, account.id), eq(backupCodes.revealId, revealId)));
-    if (!code) {
+    const revealed = await claimNextCode(c, account.id, reason, now);
+    if (!revealed) {
       await requireUnlock(c, account.id);
       throw new ApiError('no_backup_codes', 'No unused backup codes are left: store a new set from the platform.');
     }
@@ -106,8 +120,5 @@ export const backupCodeRoutes = new Hono<AppEnv>()
       db,
       sql`SELECT count(*) AS n FROM backup_codes WHERE account_id = ${account.id} AND used_at IS NULL`,
     );
-    return c.json(
-      { code: await decryptField(keys, codeField(code.id), code.codeEnc), remaining: Number(left?.n ?? 0) },
-      200,
-    );
+    return c.json({ code: revealed, remaining: Number(left?.n ?? 0) }, 200);
   });

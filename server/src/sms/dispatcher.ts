@@ -3,7 +3,7 @@ import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import { firstRow } from '../db/db.ts';
 import { outbox } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
-import { decryptField } from '../lib/crypto.ts';
+import { decryptField, UnreadableSealError } from '../lib/crypto.ts';
 import { phoneCountry } from '../lib/phone.ts';
 import { eventInsertWhen } from '../services/audit.ts';
 
@@ -70,7 +70,11 @@ async function stillWanted(deps: Deps, row: typeof outbox.$inferSelect, now: num
   return Boolean(challenge);
 }
 
-/** Sends one claimed row. Never throws: a message that cannot be read is final, a provider that throws is retried. */
+/**
+ * Sends one claimed row. Never throws. A body under a key this process does not hold (a rolling restart, secrets
+ * in the wrong order) is retried with its body kept: another process, or this one once configured, may open it.
+ * A body that fails its integrity check is final; a provider that throws is retried.
+ */
 async function attempt(deps: Deps, row: typeof outbox.$inferSelect & { bodyEnc: string }): Promise<Outcome> {
   const { settings, keys, sms } = deps;
   const country = phoneCountry(row.toNumber);
@@ -80,7 +84,10 @@ async function attempt(deps: Deps, row: typeof outbox.$inferSelect & { bodyEnc: 
   let body: string;
   try {
     body = await decryptField(keys, bodyContext(row.id), row.bodyEnc);
-  } catch {
+  } catch (error) {
+    if (error instanceof UnreadableSealError && error.reason === 'unknown_key') {
+      return { ok: false, retryable: true, error: 'unknown_key' };
+    }
     return { ok: false, retryable: false, error: 'unreadable' };
   }
   try {

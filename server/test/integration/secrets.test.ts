@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deriveKeys, encryptField } from '../../src/lib/crypto.ts';
 import { enroll, enrollSetup, lastCode } from '../engine.ts';
 import { type Harness, makeHarness } from '../harness.ts';
 
@@ -131,6 +132,37 @@ describe('backup codes', () => {
       "SELECT count(*) AS n FROM events WHERE action = 'backup_code.revealed'",
     );
     expect(Number(events[0]?.n)).toBe(5);
+  });
+
+  it('under parallel reveals, never use up a code other than the one it opened first', async () => {
+    const h = await makeHarness();
+    const { member, account } = await unlockedMember(h);
+    await h.call('PUT', `/v1/accounts/${account.id}/backup-codes`, {
+      token: member.token,
+      body: { codes: ['readable-code', 'second-code'] },
+    });
+    // The second code sealed under a secret this server does not hold (TWOSTEP_SECRET_PREVIOUS removed too early).
+    const [second] = await h.query<{ id: string }>(
+      `SELECT id FROM backup_codes WHERE account_id = '${account.id}' AND position = 1`,
+    );
+    const stranger = await deriveKeys('a-secret-this-server-never-had-0123456789abc');
+    const where = { table: 'backup_codes', column: 'code_enc', rowId: second!.id };
+    await h.query(`UPDATE backup_codes SET code_enc = '${await encryptField(stranger, where, 'second-code')}'
+      WHERE id = '${second!.id}'`);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        h.call('POST', `/v1/accounts/${account.id}/backup-codes/reveal`, {
+          token: member.token,
+          body: { reason: 'travel' },
+        }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 200).map((a) => a.body.code)).toEqual(['readable-code']);
+    expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.body.error.code])).toEqual(
+      Array.from({ length: 5 }, () => [503, 'secret_unreadable']),
+    );
+    const unused = await h.query<{ id: string }>('SELECT id FROM backup_codes WHERE used_at IS NULL');
+    expect(unused).toEqual([{ id: second!.id }]);
   });
 
   it('need an unlock to reveal, leads included, and a reason', async () => {

@@ -1,8 +1,9 @@
 import { limits } from '@twostep/shared';
 import { describe, expect, it } from 'vitest';
+import { deriveKeys, sealPrefix } from '../../src/lib/crypto.ts';
 import { dispatchDue, retryDelay } from '../../src/sms/dispatcher.ts';
 import { enroll, enrollSetup, numbers } from '../engine.ts';
-import { makeHarness } from '../harness.ts';
+import { makeHarness, testSecret } from '../harness.ts';
 
 const retryable = (retryAfterMs?: number) => ({
   ok: false as const,
@@ -124,7 +125,7 @@ describe('SMS delivery', () => {
 });
 
 describe('SMS delivery when things go wrong', () => {
-  it('marks a message it cannot read dead and goes on delivering the others', async () => {
+  it('marks a message that fails its integrity check dead and goes on delivering the others', async () => {
     const h = await makeHarness();
     const { member, account, number } = await enrollSetup(h);
     await enroll(h, member.token, account.id, number);
@@ -132,9 +133,9 @@ describe('SMS delivery when things go wrong', () => {
     const first = await h.call('POST', `/v1/accounts/${account.id}/unlock`, { token: member.token });
     const second = await h.call('POST', `/v1/accounts/${account.id}/unlock`, { token: member.token });
     await h.settle();
-    // As after a change of TWOSTEP_SECRET: the first message no longer decrypts.
+    // Altered at rest: under the current key id, but it fails its integrity check (the key is held: no retry helps).
     await h.query(
-      `UPDATE outbox SET body_enc = 'v1.AAAAAAAAAAAAAAAA.AAAA', next_attempt_at = 0 WHERE challenge_id = '${first.body.challenge.id}'`,
+      `UPDATE outbox SET body_enc = '${sealPrefix(h.deps.keys.keyId)}AAAAAAAAAAAAAAAA.AAAA', next_attempt_at = 0 WHERE challenge_id = '${first.body.challenge.id}'`,
     );
     await h.query(`UPDATE outbox SET next_attempt_at = 0 WHERE challenge_id = '${second.body.challenge.id}'`);
     const sent = h.sms.sent.length;
@@ -144,6 +145,42 @@ describe('SMS delivery when things go wrong', () => {
       `SELECT status, last_error FROM outbox WHERE challenge_id = '${first.body.challenge.id}'`,
     );
     expect(rows).toEqual([{ status: 'dead', last_error: 'unreadable' }]);
+  });
+
+  it('keeps a message sealed under a key it does not hold and retries it, until a process holding the key sends it', async () => {
+    const h = await makeHarness();
+    const { member, account, number } = await enrollSetup(h);
+    await enroll(h, member.token, account.id, number);
+    h.sms.next.push(retryable());
+    const started = await h.call('POST', `/v1/accounts/${account.id}/unlock`, { token: member.token });
+    await h.settle();
+    const outboxRow = () =>
+      h.query<{ status: string; tries: number; last_error: string; body_enc: string | null }>(
+        `SELECT status, tries, last_error, body_enc FROM outbox WHERE challenge_id = '${started.body.challenge.id}'`,
+      );
+    const [sealed] = await outboxRow();
+    // A process restarted with the new secret only (TWOSTEP_SECRET_PREVIOUS missing): it cannot open the body.
+    const newSecret = 'the-new-server-secret-after-a-leak-0123456789';
+    h.deps.keys = await deriveKeys(newSecret);
+    for (let tries = 2; tries <= 3; tries++) {
+      h.clock.advance(60_000);
+      expect(await dispatchDue(h.deps)).toEqual({ sent: 0, failed: 1 });
+      expect((await outboxRow())[0]).toEqual({
+        status: 'queued',
+        tries,
+        last_error: 'unknown_key',
+        body_enc: sealed!.body_enc,
+      });
+    }
+    const seen = await h.call('GET', `/v1/challenges/${started.body.challenge.id}`, { token: member.token });
+    expect(seen.body.challenge.status).toBe('pending');
+    expect(await h.query("SELECT 1 FROM events WHERE action = 'sms.failed'")).toEqual([]);
+    // The old secret configured as TWOSTEP_SECRET_PREVIOUS: the kept body goes out.
+    h.deps.keys = await deriveKeys(newSecret, testSecret);
+    h.clock.advance(60_000);
+    expect(await dispatchDue(h.deps)).toEqual({ sent: 1, failed: 0 });
+    expect(h.sms.sent.at(-1)).toMatchObject({ to: number, body: expect.stringMatching(/Code \d{6}/) });
+    expect((await outboxRow())[0]).toMatchObject({ status: 'sent', body_enc: null });
   });
 
   it('retries when the provider throws instead of answering', async () => {

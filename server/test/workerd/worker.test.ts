@@ -124,6 +124,12 @@ describe('the Workers entry', () => {
     expect(await query("SELECT ip FROM events WHERE action = 'member.created'")).toEqual([{ ip: '198.51.100.7' }]);
   });
 
+  it('keeps running on the one secret between the two `secret put`s of a rotation (both set to the old one)', async () => {
+    const halfway = { DB: bindings.DB_1, TWOSTEP_SECRET: testSecret, TWOSTEP_SECRET_PREVIOUS: testSecret };
+    const deps = await workerDeps({ ...halfway, SMS_PROVIDER: 'outbox' } as never);
+    expect(deps.keys).toMatchObject({ keyId: (await deriveKeys(testSecret)).keyId, previous: null });
+  });
+
   it('refuses to start without TWOSTEP_SECRET', async () => {
     await expect(workerDeps({ DB: bindings.DB_1 } as never)).rejects.toThrow(/TWOSTEP_SECRET/);
   });
