@@ -1,6 +1,6 @@
 import type { Account } from '@twostep/shared';
 
-export { platformNames as platformLabels } from '@twostep/shared';
+export { platformNames as platformLabels } from '@twostep/shared/platforms';
 
 /** The last digits of a masked number: `+49 ••• ••• 4821` → `4821`. */
 export function lastDigits(masked: string, count = 4): string {
