@@ -41,6 +41,8 @@ export function accountActionsApi(baseUrl: string, client: Client, getJson: GetJ
         cursor: query.cursor,
         limit: query.limit?.toString(),
       }).then(({ phones, next }) => ({ phones, next: next ?? null })),
+    challenge: (id: string): Promise<{ challenge: Challenge }> =>
+      read(baseUrl, client.v1.challenges[':id'].$get({ param: { id } })),
     reportSummary: (): Promise<{ summary: { accounts: number; off: number } }> =>
       getJson('/v1/reports/two-step', { limit: '1' }),
   };

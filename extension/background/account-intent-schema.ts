@@ -34,6 +34,7 @@ export const accountIntentSchemas = [
     number: field(40).optional(),
     country: field(2).optional(),
   }),
+  z.strictObject({ type: z.literal('challenge.get'), challengeId: id }),
   z.strictObject({ type: z.literal('twoStep.disable'), ...account }),
   z.strictObject({ type: z.literal('twoStep.forceOff'), ...account, reason: field(500) }),
   z.strictObject({ type: z.literal('backupCodes.get'), ...account }),

@@ -1,4 +1,4 @@
-import type { Account, PhoneSummary, Platform } from '@twostep/shared';
+import type { Account, Challenge, PhoneSummary, Platform } from '@twostep/shared';
 import type { ChallengeView, SessionView } from './intents.ts';
 
 /** A team phone as the popup offers it: never the full number. `protects` names the accounts it is on. */
@@ -14,6 +14,8 @@ export type AccountActionIntents = {
   'phones.list': [{ q?: string; cursor?: string }, { phones: PhoneOption[]; next: string | null }];
   /** Protect (enroll) or change the number: a code to the new phone, a team phone by id or a typed number. */
   'twoStep.start': [{ accountId: string; phoneId?: string; number?: string; country?: string }, ChallengeView];
+  /** The challenge as the server sees it now: its SMS may have failed (`delivery_failed`). */
+  'challenge.get': [{ challengeId: string }, { challenge: Challenge }];
   'twoStep.disable': [{ accountId: string }, ChallengeView];
   'twoStep.forceOff': [{ accountId: string; reason: string }, { account: Account }];
   'backupCodes.get': [{ accountId: string }, BackupCodesView];

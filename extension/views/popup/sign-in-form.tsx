@@ -7,10 +7,16 @@ import { problemText } from '@/views/problem-text.ts';
 
 const serverProblems = new Set<ProblemCode>(['unreachable', 'timeout', 'not_twostep', 'invalid_request', 'not_found']);
 
-type Props = { ask: Ask; serverUrl: string; notice?: string; onSignedIn: (member: Member, serverUrl: string) => void };
+type Props = {
+  ask: Ask;
+  serverUrl: string;
+  notice?: string;
+  onSignedIn: (member: Member, serverUrl: string) => void;
+  onInvite: () => void;
+};
 
 /** Connect to a Twostep server and sign in. The password lives in this form's state only until it is sent. */
-export function SignInForm({ ask, serverUrl: initialUrl, notice, onSignedIn }: Props) {
+export function SignInForm({ ask, serverUrl: initialUrl, notice, onSignedIn, onInvite }: Props) {
   const [serverUrl, setServerUrl] = useState(initialUrl);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -80,6 +86,9 @@ export function SignInForm({ ask, serverUrl: initialUrl, notice, onSignedIn }: P
       )}
       <button type="submit" class="primary" disabled={busy}>
         {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+      <button type="button" class="link" onClick={onInvite}>
+        I have an invite
       </button>
     </form>
   );
