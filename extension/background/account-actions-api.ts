@@ -4,14 +4,19 @@ import type { App } from '../../server/src/app.ts';
 import { read } from './api-client.ts';
 
 type Client = ReturnType<typeof hc<App>>;
-type GetJson = <T>(path: string, query: Record<string, string | undefined>) => Promise<T>;
+type RawJson = <T>(
+  method: string,
+  path: string,
+  query: Record<string, string | undefined>,
+  body?: unknown,
+) => Promise<T>;
 
 export type PhoneChoice = { phoneId: string } | { number: string; country?: string };
 export type BackupCodeStatus = { remaining: number; total: number; updatedAt: string | null };
 export type PhonePage = { phones: Phone[]; next: string | null };
 
 /** The routes behind the popup's account actions: first run, invites, two-step, backup codes, password, report. */
-export function accountActionsApi(baseUrl: string, client: Client, getJson: GetJson) {
+export function accountActionsApi(baseUrl: string, client: Client, rawJson: RawJson) {
   const accounts = client.v1.accounts[':id'];
   return {
     setUp: (body: { team: string; name: string; email: string; password: string }): Promise<Session> =>
@@ -23,10 +28,7 @@ export function accountActionsApi(baseUrl: string, client: Client, getJson: GetJ
     disableTwoStep: (id: string): Promise<{ challenge: Challenge }> =>
       read(baseUrl, accounts['two-step'].$delete({ param: { id } })) as Promise<{ challenge: Challenge }>,
     forceOff: (id: string, reason: string): Promise<{ account: Account }> =>
-      read(
-        baseUrl,
-        accounts['two-step'].$delete({ param: { id } }, { init: { body: JSON.stringify({ force: true, reason }) } }),
-      ) as Promise<{ account: Account }>,
+      rawJson('DELETE', `/v1/accounts/${encodeURIComponent(id)}/two-step`, {}, { force: true, reason }),
     backupCodes: (id: string): Promise<BackupCodeStatus> =>
       read(baseUrl, accounts['backup-codes'].$get({ param: { id } })),
     replaceBackupCodes: (id: string, codes: string[]): Promise<void> =>
@@ -36,7 +38,7 @@ export function accountActionsApi(baseUrl: string, client: Client, getJson: GetJ
     setSecret: (id: string, body: { loginName?: string; password: string }): Promise<void> =>
       read(baseUrl, accounts.secret.$put({ param: { id }, json: body })).then(() => undefined),
     listPhones: (query: { q?: string; cursor?: string; limit?: number }): Promise<PhonePage> =>
-      getJson<{ phones: Phone[]; next?: string | null }>('/v1/phones', {
+      rawJson<{ phones: Phone[]; next?: string | null }>('GET', '/v1/phones', {
         q: query.q,
         cursor: query.cursor,
         limit: query.limit?.toString(),
@@ -44,6 +46,6 @@ export function accountActionsApi(baseUrl: string, client: Client, getJson: GetJ
     challenge: (id: string): Promise<{ challenge: Challenge }> =>
       read(baseUrl, client.v1.challenges[':id'].$get({ param: { id } })),
     reportSummary: (): Promise<{ summary: { accounts: number; off: number } }> =>
-      getJson('/v1/reports/two-step', { limit: '1' }),
+      rawJson('GET', '/v1/reports/two-step', { limit: '1' }),
   };
 }

@@ -67,15 +67,16 @@ export function createApiClient(baseUrl: string, token?: string, fetchImpl: type
   });
   const accounts = client.v1.accounts[':id'];
   const authorization: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
-  /** A GET whose query the typed client does not know yet (routes being paged by others). */
-  const getJson = <T>(path: string, query: Record<string, string | undefined>): Promise<T> => {
+  /** A request the typed client cannot describe: a query others are adding, a DELETE with a body. */
+  const rawJson = <T>(method: string, path: string, query: Record<string, string | undefined>, body?: unknown) => {
     const url = new URL(`${baseUrl}${path}`);
     for (const [name, value] of Object.entries(query)) if (value) url.searchParams.set(name, value);
-    const init = { headers: authorization, signal: AbortSignal.timeout(requestTimeoutMs) };
-    return read(baseUrl, fetchImpl(url, init)) as Promise<T>;
+    const headers = { ...authorization, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) };
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+    return read(baseUrl, fetchImpl(url, { ...init, signal: AbortSignal.timeout(requestTimeoutMs) })) as Promise<T>;
   };
   return {
-    ...accountActionsApi(baseUrl, client, getJson),
+    ...accountActionsApi(baseUrl, client, rawJson),
     health: (): Promise<{ ok: true; version: string; setUp: boolean }> => read(baseUrl, client.v1.health.$get()),
     signIn: (body: { email: string; password: string }): Promise<Session> =>
       read(baseUrl, client.v1.sessions.$post({ json: body })),

@@ -115,6 +115,10 @@ export function App() {
           notice={screen.notice}
           onSignedIn={signedIn}
           onInvite={() => setScreen({ name: 'invite' })}
+          onSetUp={(url) => {
+            setServerUrl(url);
+            setScreen({ name: 'setUp' });
+          }}
         />
       )}
       {screen.name === 'setUp' && (
