@@ -181,7 +181,7 @@ describe.sequential('the account actions in the popup, by keyboard, against a fr
     await popup.shot('24-protect-code');
     await enterCode(before, true);
     await text(
-      /Two-step is on for @acme.insta: codes go to \+49 ••• ••• 0001\. Instagram usually gives new backup codes now/,
+      /Two-step is on for @acme.insta: codes go to \+49 ••• ••• 0001 \(whose phone is not recorded yet\)\. Instagram usually gives new backup codes now/,
     );
     await popup.page.locator('.title-row .badge', { hasText: 'On · ••0001' }).waitFor();
     await popup.shot('25-protected');

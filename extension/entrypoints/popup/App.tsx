@@ -7,6 +7,7 @@ import { AccountList, type ListFilter } from '@/views/popup/account-list.tsx';
 import { InviteForm } from '@/views/popup/invite-form.tsx';
 import { SetUpForm } from '@/views/popup/set-up-form.tsx';
 import { SignInForm } from '@/views/popup/sign-in-form.tsx';
+import { listMarks, mark } from '@/views/perf-marks.ts';
 import { problemText } from '@/views/problem-text.ts';
 
 type Screen =
@@ -43,6 +44,7 @@ export function App() {
     // The tab the popup was opened on (activeTab): its platform's accounts come first.
     void ask('tab.platform', {}).then((reply) => setActivePlatform(reply.ok ? reply.data.platform : null));
     const reply = await askHere('accounts.list', {});
+    mark(listMarks.data);
     setList(reply.ok ? { state: 'ready', ...reply.data } : { state: 'error', problem: reply.problem });
   }
 

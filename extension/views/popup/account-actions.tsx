@@ -55,7 +55,7 @@ export function AccountActions({ ask, account, role, unlocked, resume, onAccount
 
   function verified(changed: Account, purpose: ChallengeView['challenge']['purpose']) {
     const phone = changed.twoStep.phone;
-    const holder = phone?.holder ? `, held by ${phone.holder.name}` : '';
+    const holder = phone?.holder ? `, held by ${phone.holder.name}` : ' (whose phone is not recorded yet)';
     if (purpose === 'disable')
       return finish(
         { text: `Two-step is off for ${name}. Its password alone now opens it: turn it on again soon.` },

@@ -1,7 +1,8 @@
 import type { Account, Platform, Role } from '@twostep/shared';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { backupCodesText, matchesSearch, platformLabels } from '@/views/format.ts';
 import { useFocusOnMount } from '@/views/hooks.ts';
+import { listMarks, mark, markNextFrame } from '@/views/perf-marks.ts';
 import { TwoStepBadge } from '@/views/two-step-badge.tsx';
 
 export type ListFilter = { search: string; platform: Platform | '' };
@@ -64,6 +65,8 @@ export function AccountList({ accounts, complete, role, activePlatform, filter, 
   const listRef = useRef<HTMLDivElement>(null);
   const [drawn, setDrawn] = useState(rowsPerPage);
   useEffect(() => setDrawn(rowsPerPage), [filter.search, filter.platform]);
+  useLayoutEffect(() => markNextFrame(listMarks.painted, listMarks.data), [accounts]);
+  useLayoutEffect(() => markNextFrame(listMarks.searched, listMarks.typed), [filter.search]);
   const present = [...new Set(accounts.map((account) => account.platform))];
   const shown = accounts.filter(
     (account) => (!filter.platform || account.platform === filter.platform) && matchesSearch(account, filter.search),
@@ -104,7 +107,10 @@ export function AccountList({ accounts, complete, role, activePlatform, filter, 
           aria-label="Search accounts by handle or client"
           placeholder="Search handle or client"
           value={filter.search}
-          onInput={(e) => onFilter({ ...filter, search: e.currentTarget.value })}
+          onInput={(e) => {
+            mark(listMarks.typed);
+            onFilter({ ...filter, search: e.currentTarget.value });
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && shown.length === 1) onOpen(shown[0]!);
             else moveFocus(listRef.current, e, searchRef.current);
