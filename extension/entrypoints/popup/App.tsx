@@ -2,12 +2,12 @@ import type { Account, Member, Platform } from '@twostep/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { type AccountPageView, type Ask, ask } from '@/messages/intents.ts';
 import type { Problem } from '@/messages/problem.ts';
+import { listMarks, mark } from '@/views/perf-marks.ts';
 import { AccountDetail } from '@/views/popup/account-detail.tsx';
 import { AccountList, type ListFilter } from '@/views/popup/account-list.tsx';
 import { InviteForm } from '@/views/popup/invite-form.tsx';
 import { SetUpForm } from '@/views/popup/set-up-form.tsx';
 import { SignInForm } from '@/views/popup/sign-in-form.tsx';
-import { listMarks, mark } from '@/views/perf-marks.ts';
 import { problemText } from '@/views/problem-text.ts';
 
 type Screen =
