@@ -1,6 +1,7 @@
 import type { BrowserContext, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpClient, launchBrowser, type RunningServer, startServer, tempDir } from './harness.ts';
+import { popupBudgetBytes, popupSize } from '../../extension/scripts/popup-size.ts';
+import { extensionDir, httpClient, launchBrowser, type RunningServer, startServer, tempDir } from './harness.ts';
 import { popupPage } from './popup-page.ts';
 
 type StorageArea = { get: (keys: string | null) => Promise<Record<string, unknown>> };
@@ -87,6 +88,15 @@ async function backToList() {
 }
 
 describe.sequential('the account actions in the popup, by keyboard, against a fresh server', () => {
+  it('loads a popup of at most 30 KB of JavaScript and CSS, gzipped', () => {
+    const size = popupSize(extensionDir);
+    expect(size.files.map((file) => file.path)).toEqual([
+      expect.stringMatching(/\.js$/),
+      expect.stringMatching(/\.css$/),
+    ]);
+    expect(size.gzipped).toBeLessThanOrEqual(popupBudgetBytes);
+  });
+
   it('sets up a team on a server that has none, showing the server’s refusal at its field', async () => {
     const { text } = popup;
     await popup.open('input[type=email]');

@@ -76,7 +76,14 @@ export function AccountActions({ ask, account, role, unlocked, resume, onAccount
         ask={ask}
         account={account}
         role={role}
-        onSent={(view, holder) => setMode({ kind: 'code', holder, ...view })}
+        onSent={(view, holder) => {
+          setMode({ kind: 'code', holder, ...view });
+          // An enrollment waiting for its code makes the account Pending: shown as the server now sees it.
+          if (view.challenge.purpose === 'enroll')
+            void ask('account.get', { accountId: account.id }).then(
+              (reply) => reply.ok && onAccountChanged(reply.data.account),
+            );
+        }}
         onCancel={() => finish(null)}
       />
     );

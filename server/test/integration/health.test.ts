@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { deriveKeys } from '../../src/lib/crypto.ts';
-import { openTestDatabase } from '../databases/node.ts';
-import { fakeClock, fakeSms, testSecret } from '../harness.ts';
+import { fakeClock, fakeSms, openTestDatabase, testSecret } from '../harness.ts';
 
 const closers: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
