@@ -379,4 +379,25 @@ describe.sequential('the account actions in the popup, by keyboard, against a fr
     await popup.shot('32-active-tab-first');
     expect(await badge(tabId)).toBe('1'); // @acme.insta is off, @other.insta on
   });
+
+  it('lets a member change the number only after signing in to the account (its phone consents)', async () => {
+    const { text } = popup;
+    await openAccount('other.insta');
+    await text(/Sign in to this account first \(a code to its phone\) to change its number/);
+    expect(await popup.page.getByRole('button', { name: 'Change number' }).count()).toBe(0);
+    const unlock = await sentCount();
+    await popup.press('Sign in');
+    await enterCode(unlock);
+    await text(/Unlocked until/);
+    await popup.press('Change number');
+    expect(await popup.page.getByLabel('Search team phones by number, label or holder').count()).toBe(0); // a lead's list
+    await popup.fill('Phone number', '+49 151 23450004');
+    const change = await sentCount();
+    await popup.page.keyboard.press('Enter');
+    await text(/Enter the 6-digit code sent by SMS to \+49 ••• ••• 0004/);
+    await enterCode(change);
+    await text(/Two-step is on for @other.insta: codes go to \+49 ••• ••• 0004/);
+    await popup.page.locator('.title-row .badge', { hasText: 'On · ••0004' }).waitFor();
+    await popup.shot('33-member-changed-number');
+  });
 });
