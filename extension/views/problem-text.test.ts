@@ -60,6 +60,13 @@ describe('a problem in plain words', () => {
   });
 
   it('says when to retry a spent send budget, from Retry-After', () => {
+    expect(
+      problemText(
+        problem('rate_limited', 'No more codes for this phone this hour (at most 5). Try again later.', {
+          retryAfter: 1500,
+        }),
+      ),
+    ).toBe('No more codes for this phone this hour (at most 5). Try again in 25 minutes.');
     expect(problemText(problem('rate_limited', 'Too many codes to this phone this hour.', { retryAfter: 1800 }))).toBe(
       'Too many codes to this phone this hour. Try again in 30 minutes.',
     );

@@ -71,8 +71,13 @@ export function problemText(problem: Problem): string {
     case 'not_twostep':
       return `${message} Check the address.`;
     case 'rate_limited':
-    case 'too_many_attempts':
-      return `${message}${message.includes('Try again') ? '' : waitText(details)}`;
+    case 'too_many_attempts': {
+      // "Try again later." says less than Retry-After does: when it is known, it says when.
+      const wait = waitText(details);
+      if (wait)
+        return `${message.replace(/\s*Try again later\.?$/, '')}${message.includes('Try again in') ? '' : wait}`;
+      return message;
+    }
     default:
       return message;
   }

@@ -400,4 +400,21 @@ describe.sequential('the account actions in the popup, by keyboard, against a fr
     await popup.page.locator('.title-row .badge', { hasText: 'On · ••0004' }).waitFor();
     await popup.shot('33-member-changed-number');
   });
+
+  it('says when to try again once a phone’s hourly codes are spent (429 with Retry-After)', async () => {
+    const { text } = popup;
+    await backToList();
+    await openAccount('acme.insta');
+    // +49 151 23450002 had 3 codes this hour (change, unlock, turn off): two more go, the sixth is refused.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await popup.press('Protect with a number');
+      await popup.fill('Phone number', '+49 151 23450002');
+      await popup.page.keyboard.press('Enter');
+      if (attempt === 2) break;
+      await popup.page.getByLabel('Digit 1 of 6').waitFor();
+      await popup.press('Cancel');
+    }
+    await text(/No more codes for .* this hour \(at most 5\)\. Try again in \d+ minutes\./);
+    await popup.shot('34-rate-limited');
+  });
 });
