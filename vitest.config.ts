@@ -72,6 +72,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/e2e/build-once.ts'],
+          // One Chromium and one server at a time on a 2-core machine: countdowns and timeouts stay honest.
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

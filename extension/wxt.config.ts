@@ -5,7 +5,9 @@ export default defineConfig({
   manifest: {
     name: 'Twostep',
     description: 'Two-step verification for the social accounts your team runs.',
-    permissions: ['storage'],
+    // activeTab: the URL of the tab the popup was opened on, so its platform's accounts come first. No `tabs`, no
+    // host permissions.
+    permissions: ['storage', 'activeTab'],
   },
   vite: () => ({ plugins: [preact()] }),
 });

@@ -21,4 +21,23 @@ const server = spawn(npm, ['run', 'serve'], {
   env: { ...process.env, SMS_PROVIDER: process.env.SMS_PROVIDER ?? 'outbox' },
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+
+// Once the API answers, the next step: a server without a team is set up from the popup.
+const api = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+async function nextStep() {
+  for (let tries = 0; tries < 100; tries++) {
+    await new Promise((tick) => setTimeout(tick, 300));
+    const health = await fetch(`${api}/v1/health`)
+      .then((answer) => answer.json())
+      .catch(() => null);
+    if (!health?.ok) continue;
+    console.log(
+      health.setUp === false
+        ? `\nNext: click Twostep in the toolbar. This server has no team yet: the popup offers "Set up your team"\n(team name, your name, email, password); you become its owner and are signed in.\n`
+        : `\nNext: click Twostep in the toolbar and sign in (server ${api}), or join with "I have an invite".\n`,
+    );
+    return;
+  }
+}
+void nextStep();
 server.on('exit', (code) => process.exit(code ?? 0));

@@ -3,6 +3,7 @@ import { hc } from 'hono/client';
 import type { Problem, ProblemCode, Secret } from '@/messages/problem.ts';
 // Types only: the server's route types give the typed `hc` client; no server code reaches the bundle.
 import type { App } from '../../server/src/app.ts';
+import { accountActionsApi } from './account-actions-api.ts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -31,7 +32,7 @@ function isErrorBody(body: unknown): body is ApiErrorBody {
 }
 
 /** One request's answer: its JSON on success, or an ApiRequestError that says in words what went wrong. */
-async function read<R extends JsonResponse>(baseUrl: string, pending: Promise<R>): Promise<BodyOf<R>> {
+export async function read<R extends JsonResponse>(baseUrl: string, pending: Promise<R>): Promise<BodyOf<R>> {
   let response: R;
   try {
     response = await pending;
@@ -65,8 +66,18 @@ export function createApiClient(baseUrl: string, token?: string, fetchImpl: type
     headers: token ? { Authorization: `Bearer ${token}` } : {},
   });
   const accounts = client.v1.accounts[':id'];
+  const authorization: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+  /** A request the typed client cannot describe: a query others are adding, a DELETE with a body. */
+  const rawJson = <T>(method: string, path: string, query: Record<string, string | undefined>, body?: unknown) => {
+    const url = new URL(`${baseUrl}${path}`);
+    for (const [name, value] of Object.entries(query)) if (value) url.searchParams.set(name, value);
+    const headers = { ...authorization, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) };
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+    return read(baseUrl, fetchImpl(url, { ...init, signal: AbortSignal.timeout(requestTimeoutMs) })) as Promise<T>;
+  };
   return {
-    health: (): Promise<{ ok: true; version: string }> => read(baseUrl, client.v1.health.$get()),
+    ...accountActionsApi(baseUrl, client, rawJson),
+    health: (): Promise<{ ok: true; version: string; setUp: boolean }> => read(baseUrl, client.v1.health.$get()),
     signIn: (body: { email: string; password: string }): Promise<Session> =>
       read(baseUrl, client.v1.sessions.$post({ json: body })),
     signOut: (): Promise<void> => read(baseUrl, client.v1.sessions.current.$delete()).then(() => undefined),

@@ -3,20 +3,25 @@ import { clockSkew } from '@/messages/clock.ts';
 import type { ChallengeView, Intent, IntentMap, IntentType, Reply, SessionView } from '@/messages/intents.ts';
 import { challengeOver, type Problem } from '@/messages/problem.ts';
 import { type ApiClient, ApiRequestError } from './api-client.ts';
+import { accountActionHandlers } from './handlers/account-actions.ts';
 import { insecureServerText, isInsecureServerUrl, normalizeServerUrl } from './server-url.ts';
 import type { PendingChallenge, SessionStore } from './session-store.ts';
+import { type BadgeDeps, createBadge } from './toolbar-badge.ts';
 
 export type HandlerDeps = {
   session: SessionStore;
   api: (baseUrl: string, token?: string) => ApiClient;
   /** This machine's clock (tests move it). */
   now?: () => number;
+  /** The toolbar badge and the active tab's URL (tests pass fakes). */
+  badge?: BadgeDeps;
 };
 
-type Handlers = { [K in IntentType]: (payload: IntentMap[K][0]) => Promise<IntentMap[K][1]> };
+export type Handlers = { [K in IntentType]: (payload: IntentMap[K][0]) => Promise<IntentMap[K][1]> };
 
 /** The background's side of the popup's intents: it alone holds the token and talks to the server. */
-export function createIntentHandler({ session, api, now = Date.now }: HandlerDeps) {
+export function createIntentHandler({ session, api, now = Date.now, badge: badgeDeps }: HandlerDeps) {
+  const badge = createBadge(badgeDeps, now);
   /** The sign-in waiting for its code, while the server's clock says it has not expired; else forgotten. */
   async function livePending(): Promise<PendingChallenge | null> {
     const pending = await session.pending();
@@ -66,19 +71,35 @@ export function createIntentHandler({ session, api, now = Date.now }: HandlerDep
     return api(current.serverUrl, current.token);
   }
 
+  /** The address as typed, made safe to send a password to; else an invalid_request the form shows. */
+  function serverAddress(serverUrl: string): string {
+    const url = normalizeServerUrl(serverUrl);
+    if (!url) throw new ApiRequestError('invalid_request', 'Enter the server address, like http://127.0.0.1:8787.');
+    if (isInsecureServerUrl(url)) throw new ApiRequestError('invalid_request', insecureServerText);
+    return url;
+  }
+
+  /** Signs in by whatever route gives a session (password, setup, invite), keeping the token here. */
+  async function startSession(
+    serverUrl: string,
+    open: (api: ApiClient) => Promise<{ token: string; member: SessionView['member'] & object }>,
+  ): Promise<SessionView> {
+    const url = serverAddress(serverUrl);
+    const { token, member } = await open(api(url));
+    await session.clear();
+    await session.save({ serverUrl: url, token, member });
+    await badge.signedIn(member, api(url, token));
+    return { serverUrl: url, member, pendingAccountId: null };
+  }
+
   const handlers: Handlers = {
+    ...accountActionHandlers({ api, client, keep, about, serverAddress, startSession, badge }),
     'session.get': view,
-    'session.signIn': async ({ serverUrl, email, password }) => {
-      const url = normalizeServerUrl(serverUrl);
-      if (!url) throw new ApiRequestError('invalid_request', 'Enter the server address, like http://127.0.0.1:8787.');
-      if (isInsecureServerUrl(url)) throw new ApiRequestError('invalid_request', insecureServerText);
-      const { token, member } = await api(url).signIn({ email, password });
-      await session.clear();
-      await session.save({ serverUrl: url, token, member });
-      return { serverUrl: url, member, pendingAccountId: null };
-    },
+    'session.signIn': ({ serverUrl, email, password }) =>
+      startSession(serverUrl, (api) => api.signIn({ email, password })),
     'session.signOut': async () => {
       const current = await session.current();
+      await badge.clear();
       await session.clear();
       // Forgotten here first; the server is told too, but an unreachable server must not keep anyone signed in.
       if (current)
@@ -88,7 +109,10 @@ export function createIntentHandler({ session, api, now = Date.now }: HandlerDep
       return view();
     },
     'accounts.list': async () => {
-      const page = await (await client()).listAccounts({ limit: limits.listMax });
+      const api = await client();
+      const page = await api.listAccounts({ limit: limits.listMax });
+      const current = await session.current();
+      if (current) await badge.afterList(current.member, page.accounts, api);
       return { accounts: page.accounts, complete: page.next === null };
     },
     'account.get': async ({ accountId }) => (await client()).getAccount(accountId),
@@ -96,7 +120,8 @@ export function createIntentHandler({ session, api, now = Date.now }: HandlerDep
       const { unlockedUntil } = await (await client()).unlockStatus(accountId);
       const pending = await livePending();
       if (pending?.accountId !== accountId) return { unlockedUntil, pending: null };
-      if (unlockedUntil) {
+      // An unlock waiting for its code is done once unlocked; a number change started while unlocked is not.
+      if (unlockedUntil && pending.challenge.purpose === 'unlock') {
         await session.clearPending();
         return { unlockedUntil, pending: null };
       }
@@ -130,7 +155,10 @@ export function createIntentHandler({ session, api, now = Date.now }: HandlerDep
           ? error.toProblem()
           : { code: 'internal_error', message: 'Something went wrong in the extension.', status: 0, details: {} };
       // A token the server no longer accepts (expired, revoked, member removed) is dropped at once.
-      if (problem.code === 'unauthorized') await session.clear();
+      if (problem.code === 'unauthorized') {
+        await session.clear();
+        await badge.clear();
+      }
       return { ok: false, problem };
     }
   };

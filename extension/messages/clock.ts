@@ -1,4 +1,4 @@
-import { limits } from '@twostep/shared';
+import { limits } from '@twostep/shared/limits';
 
 /**
  * How far the server's clock is ahead of this one (negative: behind), from a challenge the server has just sent:

@@ -30,6 +30,8 @@ function RestartButton({ onRestart }: { onRestart: () => void }) {
   );
 }
 
+const deliveryCheckMs = 4000;
+
 const emptyDigits = () => Array<string>(codeLength).fill('');
 
 export function CodeEntry({ ask, challenge: first, skewMs: firstSkew, holder, onVerified, onRestart }: Props) {
@@ -40,6 +42,7 @@ export function CodeEntry({ ask, challenge: first, skewMs: firstSkew, holder, on
   const [busy, setBusy] = useState<'verify' | 'resend' | null>(null);
   const [message, setMessage] = useState<Message | null>(null);
   const [focusKey, setFocusKey] = useState(0);
+  const [deliveryFailed, setDeliveryFailed] = useState(first.status === 'delivery_failed');
   const now = useNow();
 
   const { expiresIn, resendIn } = challengeTimes(challenge, skewMs, now);
@@ -48,6 +51,16 @@ export function CodeEntry({ ask, challenge: first, skewMs: firstSkew, holder, on
   const expired = expiresIn <= 0 || message?.code === 'challenge_expired';
   const closed = over;
   const noWayOn = message?.code === 'account_locked' || message?.code === 'two_step_off';
+
+  // The SMS may fail after it was queued (the provider gave up): asked every few seconds, so a resend is offered.
+  useEffect(() => {
+    if (closed) return;
+    const timer = setInterval(async () => {
+      const reply = await ask('challenge.get', { challengeId: challenge.id });
+      if (reply.ok) setDeliveryFailed(reply.data.challenge.status === 'delivery_failed');
+    }, deliveryCheckMs);
+    return () => clearInterval(timer);
+  }, [challenge.id, closed]);
 
   // Entry ended with nothing to press: the focus goes to the message, not to <body>.
   useEffect(() => {
@@ -76,6 +89,7 @@ export function CodeEntry({ ask, challenge: first, skewMs: firstSkew, holder, on
     if (!reply.ok) return setMessage({ kind: 'error', text: problemText(reply.problem), code: reply.problem.code });
     setChallenge(reply.data.challenge);
     setSkewMs(reply.data.skewMs);
+    setDeliveryFailed(false);
     startAgain({ kind: 'info', text: `A new code was sent to ${reply.data.challenge.sentTo}.` });
   }
 
@@ -86,10 +100,13 @@ export function CodeEntry({ ask, challenge: first, skewMs: firstSkew, holder, on
     if (next.every((digit) => digit !== '') && !busy) void verify(next.join(''));
   }
 
+  const failedText = `The SMS to ${challenge.sentTo} could not be delivered. Check that the phone is on and can take texts, then resend the code.`;
   const shown: Message | null =
-    expired && !over && !message
-      ? { kind: 'error', text: 'This code should have expired by now. Try it anyway, or ask for a new one.' }
-      : message;
+    deliveryFailed && !over && message?.kind !== 'error'
+      ? { kind: 'error', text: failedText }
+      : expired && !over && !message
+        ? { kind: 'error', text: 'This code should have expired by now. Try it anyway, or ask for a new one.' }
+        : message;
   const canResend = !closed && busy === null && resendIn !== null && resendIn <= 0 && message?.code !== 'resend_limit';
   return (
     <form

@@ -1,4 +1,4 @@
-import { limits } from '@twostep/shared';
+import { limits } from '@twostep/shared/limits';
 
 const length = limits.codeDigits;
 

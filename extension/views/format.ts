@@ -1,6 +1,8 @@
 import type { Account } from '@twostep/shared';
 
-export { platformNames as platformLabels } from '@twostep/shared';
+import { platformNames } from '@twostep/shared/platforms';
+
+export { platformNames as platformLabels };
 
 /** The last digits of a masked number: `+49 ••• ••• 4821` → `4821`. */
 export function lastDigits(masked: string, count = 4): string {
@@ -38,4 +40,9 @@ export function matchesSearch(account: Account, search: string): boolean {
   const needle = search.trim().toLowerCase().replace(/^@/, '');
   if (!needle) return true;
   return account.handle.toLowerCase().includes(needle) || (account.client ?? '').toLowerCase().includes(needle);
+}
+
+/** `@acme on Instagram`, for a phone's list of the accounts it protects. */
+export function accountLabelOf({ handle, platform }: { handle: string; platform: Account['platform'] }): string {
+  return `@${handle} on ${platformNames[platform]}`;
 }

@@ -37,4 +37,38 @@ describe('a problem in plain words', () => {
     for (const code of ['challenge_expired', 'challenge_locked', 'challenge_used', 'two_step_off'] as const)
       expect(problemText(problem(code, 'raw'))).not.toBe('raw');
   });
+
+  it('has its own sentence for every refusal of the account actions, first run and invites', () => {
+    for (const code of [
+      'invalid_phone',
+      'number_in_use_on_platform',
+      'two_step_already_on',
+      'sms_country_not_allowed',
+      'no_backup_codes',
+      'already_set_up',
+      'invite_invalid',
+      'duplicate_member',
+      'duplicate_phone',
+      'forbidden',
+      'payload_too_large',
+      'timeout',
+      'not_twostep',
+      'unreachable',
+      'unauthorized',
+    ] as const)
+      expect(problemText(problem(code, 'raw'))).not.toBe('raw');
+  });
+
+  it('says when to retry a spent send budget, from Retry-After', () => {
+    expect(
+      problemText(
+        problem('rate_limited', 'No more codes for this phone this hour (at most 5). Try again later.', {
+          retryAfter: 1500,
+        }),
+      ),
+    ).toBe('No more codes for this phone this hour (at most 5). Try again in 25 minutes.');
+    expect(problemText(problem('rate_limited', 'Too many codes to this phone this hour.', { retryAfter: 1800 }))).toBe(
+      'Too many codes to this phone this hour. Try again in 30 minutes.',
+    );
+  });
 });

@@ -38,14 +38,46 @@ export function problemText(problem: Problem): string {
     case 'resend_limit':
       return 'No more codes can be resent for this sign-in. Start again.';
     case 'two_step_off':
-      return 'Two-step is off for this account. It must be turned on first (a lead does that with the account’s phone); then you can sign in here.';
+      return 'Two-step is off for this account. It must be turned on first: protect it with a number below, then you can sign in here.';
     case 'unlock_required':
       return 'This account is locked again. Sign in with a new code.';
     case 'not_found':
       return 'This account is no longer shared with you.';
+    // The account actions (protect, change, turn off, backup codes, password, first run, invites).
+    case 'invalid_phone':
+      return `${message} Write it with its country code, like +49 151 23456789.`;
+    case 'number_in_use_on_platform':
+      return 'This number already protects another account on this platform: the platform allows one account per number. Pick another number.';
+    case 'two_step_already_on':
+      return 'This number already protects this account.';
+    case 'sms_country_not_allowed':
+      return 'This server does not send codes to that country. Use a number from an allowed country, or ask your admin.';
+    case 'no_backup_codes':
+      return 'No unused backup codes are left. Get a new set from the platform and store it here.';
+    case 'already_set_up':
+      return 'This server already has a team. Sign in, or use your invite.';
+    case 'invite_invalid':
+      return 'This invite no longer works: it was used, has expired or was withdrawn. Ask your lead for a new one.';
+    case 'duplicate_member':
+      return 'Someone with this email is already on the team. Sign in instead.';
+    case 'forbidden':
+      return `You may not do this with your role. ${message}`;
+    case 'duplicate_phone':
+      return 'This number is already one of the team’s phones: pick it from the list.';
+    case 'payload_too_large':
+      return 'That is too much text at once.';
+    case 'timeout':
+      return `${message} Try again in a moment.`;
+    case 'not_twostep':
+      return `${message} Check the address.`;
     case 'rate_limited':
-    case 'too_many_attempts':
-      return `${message}${message.includes('Try again') ? '' : waitText(details)}`;
+    case 'too_many_attempts': {
+      // "Try again later." says less than Retry-After does: when it is known, it says when.
+      const wait = waitText(details);
+      if (wait)
+        return `${message.replace(/\s*Try again later\.?$/, '')}${message.includes('Try again in') ? '' : wait}`;
+      return message;
+    }
     default:
       return message;
   }

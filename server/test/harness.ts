@@ -10,6 +10,8 @@ import { type Passwords, passwordGate } from '../src/lib/password-gate.ts';
 import { openTestDatabase } from './databases/node.ts';
 
 export { testDatabaseUrl } from './databases/node.ts';
+/** A database with migrations and nothing else, for a test that needs a server nobody has set up. */
+export { openTestDatabase };
 
 export const testSecret = 'test-secret-that-is-long-enough-for-hkdf-0123456789';
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExtension, closedPort, launchBrowser, type RunningServer, startServer, tempDir } from './harness.ts';
+import { closedPort, launchBrowser, type RunningServer, startServer, tempDir } from './harness.ts';
 import { brandSecret, people, setUpTeam } from './team.ts';
 
 /** The one extension API these tests call inside the service worker. */
@@ -29,8 +29,7 @@ beforeAll(async () => {
   defer(data.remove);
   const profile = tempDir('twostep-e2e-profile-');
   defer(profile.remove);
-  const [running] = await Promise.all([startServer(data.path, defer), buildExtension()]);
-  server = running;
+  server = await startServer(data.path, defer); // the extension is built once for all files (build-once.ts)
   team = await setUpTeam(server.url);
   const browser = await launchBrowser(profile.path, defer);
   ({ context, worker } = browser);

@@ -1,15 +1,20 @@
-import type { Account, Member } from '@twostep/shared';
+import type { Account, Member, Platform } from '@twostep/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { type AccountPageView, type Ask, ask } from '@/messages/intents.ts';
 import type { Problem } from '@/messages/problem.ts';
+import { listMarks, mark } from '@/views/perf-marks.ts';
 import { AccountDetail } from '@/views/popup/account-detail.tsx';
 import { AccountList, type ListFilter } from '@/views/popup/account-list.tsx';
+import { InviteForm } from '@/views/popup/invite-form.tsx';
+import { SetUpForm } from '@/views/popup/set-up-form.tsx';
 import { SignInForm } from '@/views/popup/sign-in-form.tsx';
 import { problemText } from '@/views/problem-text.ts';
 
 type Screen =
   | { name: 'loading' }
   | { name: 'signIn'; notice?: string }
+  | { name: 'setUp' }
+  | { name: 'invite' }
   | { name: 'accounts' }
   | { name: 'account'; account: Account };
 
@@ -22,6 +27,7 @@ export function App() {
   const [serverUrl, setServerUrl] = useState('');
   const [list, setList] = useState<ListState>({ state: 'loading' });
   const [filter, setFilter] = useState<ListFilter>({ search: '', platform: '' });
+  const [activePlatform, setActivePlatform] = useState<Platform | null>(null);
 
   // Every intent goes through here: a session the server ended sends the person back to the sign-in form.
   const askHere: Ask = async (type, payload) => {
@@ -35,7 +41,10 @@ export function App() {
 
   async function loadAccounts() {
     setList({ state: 'loading' });
+    // The tab the popup was opened on (activeTab): its platform's accounts come first.
+    void ask('tab.platform', {}).then((reply) => setActivePlatform(reply.ok ? reply.data.platform : null));
     const reply = await askHere('accounts.list', {});
+    mark(listMarks.data);
     setList(reply.ok ? { state: 'ready', ...reply.data } : { state: 'error', problem: reply.problem });
   }
 
@@ -60,8 +69,14 @@ export function App() {
     ask('session.get', {}).then((reply) => {
       if (reply.ok && reply.data.member)
         return signedIn(reply.data.member, reply.data.serverUrl, reply.data.pendingAccountId);
-      if (reply.ok) setServerUrl(reply.data.serverUrl);
-      setScreen(reply.ok ? { name: 'signIn' } : { name: 'signIn', notice: problemText(reply.problem) });
+      if (!reply.ok) return setScreen({ name: 'signIn', notice: problemText(reply.problem) });
+      setServerUrl(reply.data.serverUrl);
+      // First run: a server without a team offers setting it up instead of a sign-in nobody can pass.
+      ask('server.check', { serverUrl: reply.data.serverUrl }).then((check) =>
+        setScreen((now) =>
+          now.name !== 'loading' ? now : check.ok && !check.data.setUp ? { name: 'setUp' } : { name: 'signIn' },
+        ),
+      );
     });
   }, []);
 
@@ -96,7 +111,33 @@ export function App() {
       </header>
       {screen.name === 'loading' && <p class="meta">Loading…</p>}
       {screen.name === 'signIn' && (
-        <SignInForm ask={askHere} serverUrl={serverUrl} notice={screen.notice} onSignedIn={signedIn} />
+        <SignInForm
+          ask={askHere}
+          serverUrl={serverUrl}
+          notice={screen.notice}
+          onSignedIn={signedIn}
+          onInvite={() => setScreen({ name: 'invite' })}
+          onSetUp={(url) => {
+            setServerUrl(url);
+            setScreen({ name: 'setUp' });
+          }}
+        />
+      )}
+      {screen.name === 'setUp' && (
+        <SetUpForm
+          ask={askHere}
+          serverUrl={serverUrl}
+          onSignedIn={signedIn}
+          onSignIn={() => setScreen({ name: 'signIn' })}
+        />
+      )}
+      {screen.name === 'invite' && (
+        <InviteForm
+          ask={askHere}
+          serverUrl={serverUrl}
+          onSignedIn={signedIn}
+          onBack={() => setScreen({ name: 'signIn' })}
+        />
       )}
       {screen.name === 'accounts' && member && (
         <>
@@ -116,6 +157,7 @@ export function App() {
               accounts={list.accounts}
               complete={list.complete}
               role={member.role}
+              activePlatform={activePlatform}
               filter={filter}
               onFilter={setFilter}
               onOpen={(account) => setScreen({ name: 'account', account })}
@@ -123,9 +165,10 @@ export function App() {
           )}
         </>
       )}
-      {screen.name === 'account' && (
+      {screen.name === 'account' && member && (
         <AccountDetail
           ask={askHere}
+          role={member.role}
           account={screen.account}
           onBack={() => setScreen({ name: 'accounts' })}
           onAccountChanged={accountChanged}

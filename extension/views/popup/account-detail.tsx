@@ -1,4 +1,4 @@
-import type { Account } from '@twostep/shared';
+import type { Account, Role } from '@twostep/shared';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Ask, ChallengeView } from '@/messages/intents.ts';
 import { CodeEntry } from '@/views/code-entry.tsx';
@@ -6,6 +6,7 @@ import { backupCodesText, platformLabels } from '@/views/format.ts';
 import { useFocusOnMount } from '@/views/hooks.ts';
 import { problemText } from '@/views/problem-text.ts';
 import { TwoStepBadge } from '@/views/two-step-badge.tsx';
+import { AccountActions } from './account-actions.tsx';
 import { Credentials } from './credentials.tsx';
 
 type Flow =
@@ -15,14 +16,22 @@ type Flow =
   | ({ step: 'code' } & ChallengeView)
   | { step: 'unlocked'; until: string };
 
-type Props = { ask: Ask; account: Account; onBack: () => void; onAccountChanged: (account: Account) => void };
+type Props = {
+  ask: Ask;
+  account: Account;
+  role: Role;
+  onBack: () => void;
+  onAccountChanged: (account: Account) => void;
+};
 
 const offText = problemText({ code: 'two_step_off', message: '', status: 409, details: {} });
 const pendingText =
   'Two-step is being set up: the code sent to the phone has not been entered yet. You can sign in here once it is on.';
 
-export function AccountDetail({ ask, account, onBack, onAccountChanged }: Props) {
+export function AccountDetail({ ask, account, role, onBack, onAccountChanged }: Props) {
   const [flow, setFlow] = useState<Flow>({ step: 'checking' });
+  const [resume, setResume] = useState<ChallengeView | null>(null);
+  const [acting, setActing] = useState(false);
   const titleRef = useFocusOnMount<HTMLHeadingElement>();
   const messageRef = useRef<HTMLParagraphElement>(null);
   const phone = account.twoStep.phone;
@@ -34,9 +43,12 @@ export function AccountDetail({ ask, account, onBack, onAccountChanged }: Props)
 
   async function checkUnlock(fallback: Flow) {
     const reply = await ask('unlock.status', { accountId: account.id });
+    const pending = reply.ok ? reply.data.pending : null;
+    // A code entry of another kind (protect, change, turn off) goes back to the actions below.
+    if (pending && pending.challenge.purpose !== 'unlock') setResume(pending);
     if (reply.ok && reply.data.unlockedUntil) setFlow({ step: 'unlocked', until: reply.data.unlockedUntil });
     // A sign-in whose SMS was sent before the popup closed: its code entry again, not a second SMS.
-    else if (reply.ok && reply.data.pending) setFlow({ step: 'code', ...reply.data.pending });
+    else if (pending && pending.challenge.purpose === 'unlock') setFlow({ step: 'code', ...pending });
     else setFlow(reply.ok ? fallback : { step: 'idle', error: problemText(reply.problem) });
   }
 
@@ -86,6 +98,7 @@ export function AccountDetail({ ask, account, onBack, onAccountChanged }: Props)
 
       {flow.step === 'checking' && <p class="meta">Checking whether this account is unlocked…</p>}
       {(flow.step === 'idle' || flow.step === 'starting') &&
+        !(acting && account.twoStep.status !== 'on') &&
         (account.twoStep.status !== 'on' ? (
           <p class="notice" ref={messageRef} tabIndex={-1}>
             {account.twoStep.status === 'pending' ? pendingText : offText}
@@ -127,6 +140,18 @@ export function AccountDetail({ ask, account, onBack, onAccountChanged }: Props)
           loginName={account.loginName}
           unlockedUntil={flow.until}
           onLocked={() => setFlow({ step: 'idle', error: 'The unlock has ended. Sign in again with a new code.' })}
+        />
+      )}
+      {flow.step !== 'checking' && (
+        <AccountActions
+          key={`${account.id}-${resume?.challenge.id ?? ''}`}
+          ask={ask}
+          account={account}
+          role={role}
+          unlocked={flow.step === 'unlocked'}
+          resume={resume}
+          onAccountChanged={onAccountChanged}
+          onBusy={setActing}
         />
       )}
     </div>

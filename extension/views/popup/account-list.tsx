@@ -1,7 +1,8 @@
 import type { Account, Platform, Role } from '@twostep/shared';
-import { useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { backupCodesText, matchesSearch, platformLabels } from '@/views/format.ts';
 import { useFocusOnMount } from '@/views/hooks.ts';
+import { listMarks, mark, markNextFrame } from '@/views/perf-marks.ts';
 import { TwoStepBadge } from '@/views/two-step-badge.tsx';
 
 export type ListFilter = { search: string; platform: Platform | '' };
@@ -10,6 +11,8 @@ type Props = {
   accounts: Account[];
   complete: boolean;
   role: Role;
+  /** The platform of the tab the popup was opened on: its accounts come first, under a heading. */
+  activePlatform: Platform | null;
   filter: ListFilter;
   onFilter: (filter: ListFilter) => void;
   onOpen: (account: Account) => void;
@@ -26,14 +29,61 @@ function moveFocus(list: HTMLElement | null, event: KeyboardEvent, search: HTMLI
   else rows[Math.min(next, rows.length - 1)]?.focus();
 }
 
-export function AccountList({ accounts, complete, role, filter, onFilter, onOpen }: Props) {
+/** Rows drawn at first (and per "Show more"): 1,000 accounts paint and filter as fast as 60 would. */
+export const rowsPerPage = 60;
+
+function Row({
+  account,
+  onOpen,
+  onKeyDown,
+}: {
+  account: Account;
+  onOpen: (a: Account) => void;
+  onKeyDown: (e: KeyboardEvent) => void;
+}) {
+  return (
+    <li>
+      <button type="button" class="row" onClick={() => onOpen(account)} onKeyDown={onKeyDown}>
+        <span class="row-main">
+          <span class="handle">@{account.handle}</span>
+          <span class="meta">
+            {platformLabels[account.platform]}
+            {account.client ? ` · ${account.client}` : ''}
+          </span>
+        </span>
+        <span class="row-side">
+          <TwoStepBadge twoStep={account.twoStep} />
+          <span class="meta">{backupCodesText(account.backupCodes)}</span>
+        </span>
+      </button>
+    </li>
+  );
+}
+
+export function AccountList({ accounts, complete, role, activePlatform, filter, onFilter, onOpen }: Props) {
   const searchRef = useFocusOnMount<HTMLInputElement>();
-  const listRef = useRef<HTMLUListElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const [drawn, setDrawn] = useState(rowsPerPage);
+  useEffect(() => setDrawn(rowsPerPage), [filter.search, filter.platform]);
+  useLayoutEffect(() => markNextFrame(listMarks.painted, listMarks.data), [accounts]);
+  useLayoutEffect(() => markNextFrame(listMarks.searched, listMarks.typed), [filter.search]);
   const present = [...new Set(accounts.map((account) => account.platform))];
   const shown = accounts.filter(
     (account) => (!filter.platform || account.platform === filter.platform) && matchesSearch(account, filter.search),
   );
   const filtered = filter.search.trim() !== '' || filter.platform !== '';
+  const rowKeys = (e: KeyboardEvent) => moveFocus(listRef.current, e, searchRef.current);
+  // The active tab's platform first; the rows drawn are the first `drawn` of that order.
+  const firstPlatform = activePlatform && !filter.platform ? activePlatform : null;
+  const here = firstPlatform ? shown.filter((account) => account.platform === firstPlatform) : [];
+  const ordered = here.length ? [...here, ...shown.filter((account) => account.platform !== firstPlatform)] : shown;
+  const visible = ordered.slice(0, drawn);
+  const groups: { title: string | null; accounts: Account[] }[] = here.length
+    ? [
+        { title: `On this tab: ${platformLabels[firstPlatform!]}`, accounts: visible.slice(0, here.length) },
+        { title: 'Other accounts', accounts: visible.slice(here.length) },
+      ].filter((group) => group.accounts.length > 0)
+    : [{ title: null, accounts: visible }];
 
   if (accounts.length === 0) {
     return (
@@ -57,7 +107,10 @@ export function AccountList({ accounts, complete, role, filter, onFilter, onOpen
           aria-label="Search accounts by handle or client"
           placeholder="Search handle or client"
           value={filter.search}
-          onInput={(e) => onFilter({ ...filter, search: e.currentTarget.value })}
+          onInput={(e) => {
+            mark(listMarks.typed);
+            onFilter({ ...filter, search: e.currentTarget.value });
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && shown.length === 1) onOpen(shown[0]!);
             else moveFocus(listRef.current, e, searchRef.current);
@@ -87,30 +140,23 @@ export function AccountList({ accounts, complete, role, filter, onFilter, onOpen
       {shown.length === 0 ? (
         <p class="empty-title">No account matches your search.</p>
       ) : (
-        <ul class="rows" ref={listRef} aria-label="Accounts">
-          {shown.map((account) => (
-            <li key={account.id}>
-              <button
-                type="button"
-                class="row"
-                onClick={() => onOpen(account)}
-                onKeyDown={(e) => moveFocus(listRef.current, e, searchRef.current)}
-              >
-                <span class="row-main">
-                  <span class="handle">@{account.handle}</span>
-                  <span class="meta">
-                    {platformLabels[account.platform]}
-                    {account.client ? ` · ${account.client}` : ''}
-                  </span>
-                </span>
-                <span class="row-side">
-                  <TwoStepBadge twoStep={account.twoStep} />
-                  <span class="meta">{backupCodesText(account.backupCodes)}</span>
-                </span>
-              </button>
-            </li>
+        <div ref={listRef}>
+          {groups.map((group) => (
+            <section key={group.title ?? 'all'} aria-label={group.title ?? 'Accounts'}>
+              {group.title && <h2 class="group-title">{group.title}</h2>}
+              <ul class="rows">
+                {group.accounts.map((account) => (
+                  <Row key={account.id} account={account} onOpen={onOpen} onKeyDown={rowKeys} />
+                ))}
+              </ul>
+            </section>
           ))}
-        </ul>
+          {shown.length > drawn && (
+            <button type="button" class="link more" onClick={() => setDrawn(drawn + rowsPerPage * 4)}>
+              Show more ({shown.length - drawn} not shown)
+            </button>
+          )}
+        </div>
       )}
     </div>
   );

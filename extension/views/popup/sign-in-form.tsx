@@ -7,15 +7,30 @@ import { problemText } from '@/views/problem-text.ts';
 
 const serverProblems = new Set<ProblemCode>(['unreachable', 'timeout', 'not_twostep', 'invalid_request', 'not_found']);
 
-type Props = { ask: Ask; serverUrl: string; notice?: string; onSignedIn: (member: Member, serverUrl: string) => void };
+type Props = {
+  ask: Ask;
+  serverUrl: string;
+  notice?: string;
+  onSignedIn: (member: Member, serverUrl: string) => void;
+  onInvite: () => void;
+  /** The server named has no team yet: set one up there. */
+  onSetUp: (serverUrl: string) => void;
+};
 
 /** Connect to a Twostep server and sign in. The password lives in this form's state only until it is sent. */
-export function SignInForm({ ask, serverUrl: initialUrl, notice, onSignedIn }: Props) {
+export function SignInForm({ ask, serverUrl: initialUrl, notice, onSignedIn, onInvite, onSetUp }: Props) {
   const [serverUrl, setServerUrl] = useState(initialUrl);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [fresh, setFresh] = useState<string | null>(null);
+
+  /** Leaving the address field asks that server whether it has a team yet: a fresh one offers the setup. */
+  async function checkServer() {
+    const reply = await ask('server.check', { serverUrl });
+    setFresh(reply.ok && !reply.data.setUp ? reply.data.serverUrl : null);
+  }
   const emailRef = useFocusOnMount<HTMLInputElement>();
   const serverRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -48,9 +63,18 @@ export function SignInForm({ ask, serverUrl: initialUrl, notice, onSignedIn }: P
           spellcheck={false}
           value={serverUrl}
           onInput={(e) => setServerUrl(e.currentTarget.value)}
+          onBlur={checkServer}
           required
         />
       </label>
+      {fresh && (
+        <div class="notice stack" role="status">
+          <p>This server has no team yet.</p>
+          <button type="button" class="primary" onClick={() => onSetUp(fresh)}>
+            Set up your team
+          </button>
+        </div>
+      )}
       <label>
         Email
         <input
@@ -80,6 +104,9 @@ export function SignInForm({ ask, serverUrl: initialUrl, notice, onSignedIn }: P
       )}
       <button type="submit" class="primary" disabled={busy}>
         {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+      <button type="button" class="link" onClick={onInvite}>
+        I have an invite
       </button>
     </form>
   );

@@ -21,7 +21,11 @@ const decoyHash = () => (decoy ??= hashPassword('twostep decoy password', passwo
 const alreadySetUp = () => new ApiError('already_set_up', 'This Twostep server is already set up. Sign in instead.');
 
 export const authRoutes = new Hono<AppEnv>()
-  .get('/health', (c) => c.json({ ok: true as const, version: apiVersion }, 200))
+  // `setUp` tells a first-run client whether to offer setting the team up (POST /v1/setup) or signing in.
+  .get('/health', async (c) => {
+    const [team] = await c.var.deps.db.select({ id: teams.id }).from(teams).limit(1);
+    return c.json({ ok: true as const, version: apiVersion, setUp: team !== undefined }, 200);
+  })
 
   .post('/setup', valid('json', setupBody), async (c) => {
     const { db, clock } = c.var.deps;
