@@ -3,6 +3,7 @@ import { hc } from 'hono/client';
 import type { Problem, ProblemCode, Secret } from '@/messages/problem.ts';
 // Types only: the server's route types give the typed `hc` client; no server code reaches the bundle.
 import type { App } from '../../server/src/app.ts';
+import { createDashboardCalls } from './dashboard-api.ts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -31,7 +32,7 @@ function isErrorBody(body: unknown): body is ApiErrorBody {
 }
 
 /** One request's answer: its JSON on success, or an ApiRequestError that says in words what went wrong. */
-async function read<R extends JsonResponse>(baseUrl: string, pending: Promise<R>): Promise<BodyOf<R>> {
+export async function read<R extends JsonResponse>(baseUrl: string, pending: Promise<R>): Promise<BodyOf<R>> {
   let response: R;
   try {
     response = await pending;
@@ -83,6 +84,12 @@ export function createApiClient(baseUrl: string, token?: string, fetchImpl: type
     resend: (challengeId: string): Promise<{ challenge: Challenge }> =>
       read(baseUrl, client.v1.challenges[':id'].resend.$post({ param: { id: challengeId } })),
     getSecret: (id: string): Promise<Secret> => read(baseUrl, accounts.secret.$get({ param: { id } })),
+    // The dashboard's calls (for leads): background/dashboard-api.ts.
+    ...createDashboardCalls(
+      client,
+      (pending) => read(baseUrl, pending) as never,
+      token ? { Authorization: `Bearer ${token}` } : {},
+    ),
   };
 }
 

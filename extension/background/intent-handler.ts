@@ -3,6 +3,7 @@ import { clockSkew } from '@/messages/clock.ts';
 import type { ChallengeView, Intent, IntentMap, IntentType, Reply, SessionView } from '@/messages/intents.ts';
 import { challengeOver, type Problem } from '@/messages/problem.ts';
 import { type ApiClient, ApiRequestError } from './api-client.ts';
+import { createDashboardHandlers } from './handlers/dashboard.ts';
 import { insecureServerText, isInsecureServerUrl, normalizeServerUrl } from './server-url.ts';
 import type { PendingChallenge, SessionStore } from './session-store.ts';
 
@@ -117,6 +118,7 @@ export function createIntentHandler({ session, api, now = Date.now }: HandlerDep
       return keep(() => about(challengeId, () => api.resend(challengeId)));
     },
     'secret.get': async ({ accountId }) => (await client()).getSecret(accountId),
+    ...createDashboardHandlers(client),
   };
 
   return async function handle(intent: Intent): Promise<Reply> {

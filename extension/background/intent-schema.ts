@@ -1,6 +1,7 @@
 import { idParam, verifyBody } from '@twostep/shared';
 import { z } from 'zod';
 import type { Intent } from '@/messages/intents.ts';
+import { dashboardIntentSchemas } from './dashboard-schema.ts';
 
 const id = idParam.shape.id;
 const empty = <T extends string>(type: T) => z.strictObject({ type: z.literal(type) });
@@ -22,4 +23,5 @@ export const intentSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('challenge.verify'), challengeId: id, code: verifyBody.shape.code }),
   z.strictObject({ type: z.literal('challenge.resend'), challengeId: id }),
   z.strictObject({ type: z.literal('secret.get'), accountId: id }),
+  ...dashboardIntentSchemas,
 ]) satisfies z.ZodType<Intent>;

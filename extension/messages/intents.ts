@@ -1,5 +1,6 @@
 import type { Account, Challenge, Member } from '@twostep/shared';
 import { browser } from 'wxt/browser';
+import type { DashboardIntentMap } from '@/messages/dashboard-intents.ts';
 import type { Problem, Secret } from '@/messages/problem.ts';
 
 /** What the popup may know about the session: never the token. */
@@ -23,7 +24,7 @@ export type IntentMap = {
   'challenge.verify': [{ challengeId: string; code: string }, { challenge: Challenge; account: Account }];
   'challenge.resend': [{ challengeId: string }, ChallengeView];
   'secret.get': [{ accountId: string }, Secret];
-};
+} & DashboardIntentMap;
 export type IntentType = keyof IntentMap;
 export type Intent = { [K in IntentType]: { type: K } & IntentMap[K][0] }[IntentType];
 export type Reply<K extends IntentType = IntentType> =

@@ -1,5 +1,6 @@
 import type { Account, Member } from '@twostep/shared';
 import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
 import { type AccountPageView, type Ask, ask } from '@/messages/intents.ts';
 import type { Problem } from '@/messages/problem.ts';
 import { AccountDetail } from '@/views/popup/account-detail.tsx';
@@ -88,6 +89,11 @@ export function App() {
             <span class="who" title={`${member.email} on ${serverUrl}`}>
               {member.name} · {member.role}
             </span>
+            {member.role !== 'member' && (
+              <button type="button" class="link" onClick={() => browser.runtime.openOptionsPage()}>
+                Dashboard
+              </button>
+            )}
             <button type="button" class="link" onClick={signOut}>
               Sign out
             </button>
