@@ -75,6 +75,10 @@ export type TwoStepReport = {
   summary: StatusCounts & { coverage: number };
   byPlatform: (StatusCounts & { platform: Platform })[];
   byClient: (StatusCounts & { client: string | null })[];
+  findingCounts: FindingCount[];
   findings: Finding[];
+  next: string | null;
 };
+export type FindingCount = { kind: FindingKind; severity: Severity; count: number };
+export type PhonePage = { phones: Phone[]; next: string | null };
 export type ImportResult = { created: number; skipped: number; errors: { line: number; message: string }[] };
