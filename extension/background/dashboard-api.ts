@@ -7,15 +7,10 @@ import type {
   Member,
   MemberListItem,
   Phone,
+  PhonePage,
 } from '@twostep/shared';
 import type { hc } from 'hono/client';
-import type {
-  DashboardIntentMap,
-  Handover,
-  HolderChange,
-  PhonePage,
-  ReportPage,
-} from '@/messages/dashboard-intents.ts';
+import type { DashboardIntentMap, Handover, HolderChange, ReportPage } from '@/messages/dashboard-intents.ts';
 import type { App } from '../../server/src/app.ts';
 
 type Client = ReturnType<typeof hc<App>>;
@@ -47,7 +42,7 @@ export function createDashboardCalls(client: Client, read: Read, headers: Record
     accountsPage: (query: Query<'dashboard.accounts'>): Promise<AccountPage> =>
       read(client.v1.accounts.$get({ query: asQuery(query) })),
     phonesPage: (query: Query<'dashboard.phones'>): Promise<PhonePage> =>
-      read(client.v1.phones.$get({ query: asQuery(query) } as never)),
+      read(client.v1.phones.$get({ query: asQuery(query) })),
     updatePhone: (id: string, json: { label?: string; holder?: HolderChange }) =>
       read<{ phone: Phone }>(client.v1.phones[':id'].$patch({ param: { id }, json })),
     members: (): Promise<{ members: MemberListItem[] }> => read(client.v1.members.$get()),

@@ -1,30 +1,28 @@
-import { holderInput, idParam, inviteBody, limits, platforms, roles, twoStepStatuses } from '@twostep/shared';
+import {
+  findingKinds,
+  holderInput,
+  idParam,
+  inviteBody,
+  limits,
+  platforms,
+  roles,
+  severities,
+  twoStepStatuses,
+} from '@twostep/shared';
 import { z } from 'zod';
 import { grantsBatchMax } from '@/messages/dashboard-intents.ts';
 
 const id = idParam.shape.id;
 const text = z.string().max(200);
-const cursor = z.string().max(200).optional();
+const cursor = z.string().max(1000).optional();
 const limit = z.number().int().min(1).max(limits.listMax).optional();
-const severities = ['high', 'medium', 'low'] as const;
-const kinds = [
-  'two_step_off',
-  'two_step_pending',
-  'number_shared_on_platform',
-  'number_shared_across_platforms',
-  'number_unverified_90d',
-  'backup_codes_missing',
-  'backup_codes_low',
-  'holder_left_team',
-  'wide_access',
-] as const;
 const intent = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.strictObject({ type: z.literal(type), ...shape });
 
 /** The dashboard's intents as the background accepts them; joined into intentSchema. */
 export const dashboardIntentSchemas = [
   intent('dashboard.report', {
-    kind: z.enum(kinds).optional(),
+    kind: z.enum(findingKinds).optional(),
     severity: z.enum(severities).optional(),
     platform: z.enum(platforms).optional(),
     client: text.optional(),

@@ -1,8 +1,6 @@
 import type {
-  Account,
   AccountPage,
   EventPage,
-  Finding,
   FindingKind,
   Grant,
   ImportResult,
@@ -10,25 +8,17 @@ import type {
   Member,
   MemberListItem,
   Phone,
+  PhonePage,
   Platform,
   Role,
   Severity,
-  StatusCounts,
+  TwoStepReport,
   TwoStepStatus,
 } from '@twostep/shared';
 
 export type FindingFilter = { kind?: FindingKind; severity?: Severity; platform?: Platform; client?: string };
-export type FindingCount = { kind: FindingKind; severity: Severity; count: number };
 /** One page of the two-step report (DESIGN.md section 8): whole-team counts, one page of findings. */
-export type ReportPage = {
-  summary: StatusCounts & { coverage: number };
-  byPlatform: (StatusCounts & { platform: Platform })[];
-  byClient: (StatusCounts & { client: string | null })[];
-  findingCounts: FindingCount[];
-  findings: Finding[];
-  next: string | null;
-};
-export type PhonePage = { phones: Phone[]; next: string | null };
+export type ReportPage = TwoStepReport;
 export type Handover = {
   heldPhones: { id: string; masked: string; label: string | null }[];
   recentlyUnlocked: { id: string; platform: Platform; handle: string }[];
@@ -58,7 +48,6 @@ export type DashboardIntentMap = {
   'dashboard.importChunk': [{ csv: string }, ImportResult];
 };
 
-export type { Account };
 /** Rows per import request: small enough for the progress bar to move, large enough to be quick. */
 export const importChunkRows = 500;
 /** Accounts per request when the matrix asks for grants. */

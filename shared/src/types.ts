@@ -69,6 +69,11 @@ export type Finding = {
   phoneId?: string;
   memberId?: string;
   message: string;
+  /** Beyond DESIGN.md's list, for the dashboard: the account's names when it is about one, the masked number. */
+  platform?: string | null;
+  handle?: string | null;
+  client?: string | null;
+  phone?: string | null;
 };
 export type StatusCounts = { accounts: number; on: number; pending: number; off: number };
 export type TwoStepReport = {

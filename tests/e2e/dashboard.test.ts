@@ -82,6 +82,7 @@ async function signInThroughPopup(person: { email: string; password: string }) {
   return popup;
 }
 
+const joined = (texts: string[]) => texts.join('\n');
 const rowsOf = (label: string) => page.getByRole('table', { name: label }).locator('tbody tr');
 
 describe.sequential('the dashboard, in real Chromium against the real API', () => {
@@ -122,7 +123,9 @@ describe.sequential('the dashboard, in real Chromium against the real API', () =
     await text('accounts.csv');
     expect(await page.getByLabel('File column for platform').inputValue()).toBe('1');
     expect(await rowsOf('Preview').count()).toBe(5);
-    expect(await rowsOf('Preview').first().innerText()).toMatch(/instagram\s+import\.0\s+Imported Co\s+login0/);
+    expect(await rowsOf('Preview').first().allInnerTexts().then(joined)).toMatch(
+      /instagram\s+import\.0\s+Imported Co\s+login0/,
+    );
     await shot('import-preview');
 
     await page.evaluate(() => {
@@ -135,7 +138,9 @@ describe.sequential('the dashboard, in real Chromium against the real API', () =
     });
     await page.getByRole('button', { name: 'Import 301 rows' }).click();
     await page.getByTestId('import-progress').filter({ hasText: '301 of 301 rows sent: done.' }).waitFor();
-    expect(await page.getByTestId('import-result').innerText()).toBe('300 created, 0 skipped, 1 with errors');
+    expect(await page.getByTestId('import-result').allInnerTexts().then(joined)).toBe(
+      '300 created, 0 skipped, 1 with errors',
+    );
     await text(/^Line 302: /);
     const seen = await page.evaluate(() => (window as unknown as { seen: number[] }).seen);
     expect(seen.at(-1)).toBe(301);
@@ -157,10 +162,14 @@ describe.sequential('the dashboard, in real Chromium against the real API', () =
     const report = await call<Report>('GET', '/v1/reports/two-step?limit=50', owner);
     await open('#coverage', '[data-testid=coverage-share]');
     const share = `${Math.round(report.summary.coverage * 1000) / 10}%`;
-    expect(await page.getByTestId('coverage-share').innerText()).toBe(share);
-    expect(await page.getByTestId('count-on').innerText()).toBe(report.summary.on.toLocaleString('en'));
-    expect(await page.getByTestId('count-off').innerText()).toBe(report.summary.off.toLocaleString('en'));
-    expect(await page.getByTestId('count-pending').innerText()).toBe(String(report.summary.pending));
+    expect(await page.getByTestId('coverage-share').allInnerTexts().then(joined)).toBe(share);
+    expect(await page.getByTestId('count-on').allInnerTexts().then(joined)).toBe(
+      report.summary.on.toLocaleString('en'),
+    );
+    expect(await page.getByTestId('count-off').allInnerTexts().then(joined)).toBe(
+      report.summary.off.toLocaleString('en'),
+    );
+    expect(await page.getByTestId('count-pending').allInnerTexts().then(joined)).toBe(String(report.summary.pending));
     await shot('coverage');
 
     await open('#findings', 'table[aria-label=Findings] tbody tr');
@@ -213,7 +222,7 @@ describe.sequential('the dashboard, in real Chromium against the real API', () =
     await open('#members', 'table[aria-label=Members] tbody tr');
     await page.getByLabel('Email').fill('zoe@acme.test');
     await page.getByRole('button', { name: 'Create invite' }).click();
-    const token = await page.getByTestId('invite-token').innerText();
+    const token = await page.getByTestId('invite-token').allInnerTexts().then(joined);
     await page.getByRole('button', { name: 'Copy token' }).click();
     await text('Copied');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
@@ -247,7 +256,7 @@ describe.sequential('the dashboard, in real Chromium against the real API', () =
     await page.getByLabel('Label').fill('Team SIM 3 (Mia)');
     await page.getByRole('button', { name: 'Save' }).click();
     await rowsOf('Phones').getByText('Team SIM 3 (Mia)').waitFor();
-    expect(await rowsOf('Phones').first().innerText()).toMatch(/••• 4821\s+Team SIM 3 \(Mia\)\s+Mia/);
+    expect(await rowsOf('Phones').first().allInnerTexts().then(joined)).toMatch(/••• 4821\s+Team SIM 3 \(Mia\)\s+Mia/);
     await shot('phones');
 
     await open('#members', 'table[aria-label=Members] tbody tr');
@@ -258,7 +267,7 @@ describe.sequential('the dashboard, in real Chromium against the real API', () =
     await miaRow.getByRole('button', { name: 'Yes, remove' }).click();
     const handover = page.getByRole('status', { name: 'Handover' });
     await handover.waitFor();
-    expect(await handover.innerText()).toMatch(
+    expect(await handover.allInnerTexts().then(joined)).toMatch(
       /Mia is removed[\s\S]*••• 4821 Team SIM 3 \(Mia\)[\s\S]*@acmebrand on Instagram/,
     );
     await page.getByRole('row', { name: /mia@acme\.test/ }).waitFor({ state: 'detached' });
@@ -270,7 +279,9 @@ describe.sequential('the dashboard, in real Chromium against the real API', () =
 
   it('lists the events newest first, filtered by member', async () => {
     await open('#events', 'table[aria-label=Events] tbody tr');
-    expect(await rowsOf('Events').first().innerText()).toMatch(/Olivia\s+phone\.updated|Olivia\s+member\.removed/);
+    expect(await rowsOf('Events').first().allInnerTexts().then(joined)).toMatch(
+      /Olivia\s+phone\.updated|Olivia\s+member\.removed/,
+    );
     const { events } = await call<{ events: { action: string }[] }>('GET', '/v1/events?limit=50', owner);
     expect(await rowsOf('Events').locator('td:nth-child(3)').allInnerTexts()).toEqual(events.map((e) => e.action));
     await page.getByLabel('Member').selectOption({ label: 'Noah' });
@@ -293,7 +304,7 @@ describe.sequential('the dashboard, in real Chromium against the real API', () =
 
   it('prints a client’s report to PDF cleanly: no navigation, the accounts and findings, dated', async () => {
     await open('#report?client=Acme', 'article.printable table');
-    expect(await page.locator('article.printable tbody tr').first().innerText()).toMatch(/@acme\.fb/);
+    expect(await page.locator('article.printable tbody tr').first().allInnerTexts().then(joined)).toMatch(/@acme\.fb/);
     await shot('client-report');
     const pdf = join(work, 'acme.pdf');
     await page.pdf({ path: pdf, format: 'A4', printBackground: true });

@@ -13,12 +13,7 @@ import { itemsOf, Pager, pageOf, usePaged } from './paged.tsx';
 import { routeHash } from './route.ts';
 
 /** A finding as the API lists it; where it names an account, also its handle, platform and client. */
-export type FindingView = Finding & {
-  platform?: string | null;
-  handle?: string | null;
-  client?: string | null;
-  phone?: string | null;
-};
+export type FindingView = Finding;
 const pageSize = 50;
 
 export function filterFrom(params: Record<string, string>): FindingFilter {

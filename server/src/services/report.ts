@@ -79,13 +79,16 @@ export async function loadAllFindings(db: Db, teamId: string, now: number): Prom
 
 /** The report in the contract's shape: findings without the CSV-only columns. */
 export function reportBody(report: Awaited<ReturnType<typeof loadReport>>): TwoStepReport {
-  const findings = report.rows.map(({ kind, severity, accountId, phoneId, memberId, message }) => ({
+  const findings = report.rows.map(({ kind, severity, accountId, phoneId, memberId, message, ...named }) => ({
     kind,
     severity,
     ...(accountId ? { accountId } : {}),
     ...(phoneId ? { phoneId } : {}),
     ...(memberId ? { memberId } : {}),
     message,
+    // Beyond the contract's list, for the dashboard's table: what the ids name (the number masked).
+    ...(accountId && named.handle ? { platform: named.platform, handle: named.handle, client: named.client } : {}),
+    ...(phoneId && named.phone ? { phone: named.phone } : {}),
   }));
   const { summary, byPlatform, byClient, findingCounts, next } = report;
   return { summary, byPlatform, byClient, findingCounts, findings, next };
