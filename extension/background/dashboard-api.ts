@@ -36,7 +36,9 @@ export function createDashboardCalls(client: Client, read: Read, headers: Record
       // Not JSON when it works: an error answer goes through `read`, which throws it in words.
       if (!response.ok) await read(Promise.resolve(response));
       const disposition = response.headers.get('Content-Disposition') ?? '';
-      const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'twostep-report.csv';
+      // A server on another origin exposes no Content-Disposition to the extension: then today's name, as it names it.
+      const today = `twostep-report-${new Date().toISOString().slice(0, 10)}.csv`;
+      const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? today;
       return { csv: await response.text(), filename };
     },
     accountsPage: (query: Query<'dashboard.accounts'>): Promise<AccountPage> =>

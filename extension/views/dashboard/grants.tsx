@@ -30,6 +30,7 @@ export function Grants({
   const chosen = Boolean(slice.client || slice.platform || slice.q);
   const key = JSON.stringify(slice);
   const [granted, setGranted] = useState<Set<string>>(new Set());
+  const [loadedFor, setLoadedFor] = useState<string | null>(null);
   const [error, setError] = useState('');
   const [memberPage, setMemberPage] = useState(0);
   const paged = usePaged<Account>(key, async (cursor) =>
@@ -47,8 +48,12 @@ export function Grants({
   const ids = accounts.map((account) => account.id).join(',');
 
   useEffect(() => {
-    if (!ids) return setGranted(new Set());
+    if (!ids) {
+      setGranted(new Set());
+      return setLoadedFor(ids);
+    }
     ask('dashboard.grants', { accountIds: ids.split(',') }).then((reply) => {
+      setLoadedFor(ids);
       if (!reply.ok) return setError(problemText(reply.problem));
       const cells = Object.entries(reply.data.grants).flatMap(([accountId, list]) =>
         list.map((g) => `${g.memberId}:${accountId}`),
@@ -124,7 +129,11 @@ export function Grants({
       )}
       {chosen && (
         <div class="matrix-wrap">
-          <table class="table matrix" aria-label="Grants">
+          <table
+            class="table matrix"
+            aria-label="Grants"
+            aria-busy={paged.state.state === 'loading' || loadedFor !== ids}
+          >
             <thead>
               <tr>
                 <th>Member</th>
