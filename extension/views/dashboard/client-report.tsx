@@ -1,4 +1,4 @@
-import { type Account, limits, platformNames } from '@twostep/shared';
+import { type Account, limits, type MemberListItem, platformNames } from '@twostep/shared';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ask } from '@/messages/intents.ts';
 import { problemText } from '@/views/problem-text.ts';
@@ -29,7 +29,15 @@ async function allPages<T>(load: (cursor?: string) => Promise<{ items: T[]; next
 const statusText = { on: 'On', pending: 'Pending', off: 'Off' } as const;
 
 /** The report an agency sends its client: one client's accounts, their protection and open findings, dated. */
-export function ClientReport({ ask, params }: { ask: Ask; params: Record<string, string> }) {
+export function ClientReport({
+  ask,
+  params,
+  members,
+}: {
+  ask: Ask;
+  params: Record<string, string>;
+  members: MemberListItem[];
+}) {
   const client = params.client ?? '';
   const [clients, setClients] = useState<string[]>([]);
   const [typed, setTyped] = useState(client);
@@ -104,12 +112,12 @@ export function ClientReport({ ask, params }: { ask: Ask; params: Record<string,
         </p>
       )}
       {client && !loaded && !error && <p class="meta">Loading the report for {client}…</p>}
-      {loaded && <Printable report={loaded} />}
+      {loaded && <Printable report={loaded} active={new Set(members.map((member) => member.id))} />}
     </section>
   );
 }
 
-function Printable({ report }: { report: Loaded }) {
+function Printable({ report, active }: { report: Loaded; active: Set<string> }) {
   const { counts } = report;
   return (
     <article class="printable">
@@ -141,7 +149,12 @@ function Printable({ report }: { report: Loaded }) {
               </td>
               <td class={`status-${account.twoStep.status}`}>{statusText[account.twoStep.status]}</td>
               <td class="mono">{account.twoStep.phone?.masked ?? '—'}</td>
-              <td>{account.twoStep.phone?.holder?.name ?? '—'}</td>
+              <td>
+                {account.twoStep.phone?.holder?.name ?? '—'}
+                {account.twoStep.phone?.holder?.memberId && !active.has(account.twoStep.phone.holder.memberId) && (
+                  <span class="flag"> (left the team)</span>
+                )}
+              </td>
               <td>{day(account.twoStep.verifiedAt)}</td>
             </tr>
           ))}

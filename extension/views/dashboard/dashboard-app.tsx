@@ -70,7 +70,7 @@ export function DashboardApp() {
   const { screen, params } = route;
 
   return (
-    <div class="layout">
+    <div class={lead ? 'layout' : 'layout no-nav'}>
       <header class="top">
         <h1>Twostep</h1>
         <span class="meta" title={session.serverUrl}>
@@ -97,7 +97,7 @@ export function DashboardApp() {
           <Members ask={askHere} me={member} members={members} onChanged={loadMembers} />
         )}
         {lead && screen === 'events' && <Events ask={askHere} params={params} members={members} />}
-        {lead && screen === 'report' && <ClientReport ask={askHere} params={params} />}
+        {lead && screen === 'report' && <ClientReport ask={askHere} params={params} members={members} />}
         {lead && screen === 'import' && <ImportExport ask={askHere} />}
       </main>
     </div>
