@@ -33,6 +33,7 @@ export function Grants({
   const [loadedFor, setLoadedFor] = useState<string | null>(null);
   const [error, setError] = useState('');
   const [memberPage, setMemberPage] = useState(0);
+  const [who, setWho] = useState('');
   const paged = usePaged<Account>(key, async (cursor) =>
     chosen
       ? pageOf(
@@ -83,7 +84,12 @@ export function Grants({
   const set = (change: Slice) => {
     location.hash = routeHash('grants', change as Record<string, string>);
   };
-  const rows = members.filter((member) => member.role === 'member');
+  const needle = who.trim().toLowerCase();
+  const rows = members.filter(
+    (member) =>
+      member.role === 'member' &&
+      (!needle || member.name.toLowerCase().includes(needle) || member.email.includes(needle)),
+  );
   const shown = rows.slice(memberPage * membersPerPage, (memberPage + 1) * membersPerPage);
 
   return (
@@ -117,6 +123,18 @@ export function Grants({
             value={slice.q ?? ''}
             placeholder="Handle"
             onChange={(e) => set({ q: e.currentTarget.value.trim() })}
+          />
+        </label>
+        <label>
+          Find a member
+          <input
+            type="search"
+            value={who}
+            placeholder="Name or email"
+            onInput={(e) => {
+              setWho(e.currentTarget.value);
+              setMemberPage(0);
+            }}
           />
         </label>
       </form>
