@@ -12,7 +12,7 @@ mkdirSync(shots, { recursive: true });
 
 type Report = {
   summary: { accounts: number; on: number; pending: number; off: number; coverage: number };
-  findings: { kind: string; message: string; accountId?: string }[];
+  findings: { kind: string; message: string; accountId?: string; handle?: string }[];
   findingCounts: { kind: string; count: number }[];
   next: string | null;
 };
@@ -178,6 +178,13 @@ describe.sequential('the dashboard, in real Chromium against the real API', () =
     const second = await call<Report>('GET', `/v1/reports/two-step?limit=50&cursor=${report.next}`, owner);
     await page.getByText(second.findings[0]!.message).first().waitFor();
     await shot('findings');
+
+    // Each row links to its account.
+    const first = second.findings[0]!;
+    await rowsOf('Findings').first().getByRole('link').click();
+    await page.waitForURL(new RegExp(`#account/${first.accountId}$`));
+    await page.getByRole('heading', { name: new RegExp(`@${first.handle}`) }).waitFor();
+    await shot('account');
   });
 
   it('filters the findings by clicking a bar of the platform chart', async () => {

@@ -45,9 +45,9 @@ export function Coverage({ ask }: { ask: Ask }) {
           </span>
           <span class="meta">of {count(summary.accounts)} accounts have two-step on</span>
         </div>
-        <a class="tile on" href={routeHash('findings')}>
+        <div class="tile on">
           <strong data-testid="count-on">{count(summary.on)}</strong> on
-        </a>
+        </div>
         <a class="tile pending" href={routeHash('findings', { kind: 'two_step_pending' })}>
           <strong data-testid="count-pending">{count(summary.pending)}</strong> pending
         </a>

@@ -19,4 +19,4 @@ export const count = (n: number) => n.toLocaleString('en');
 export const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 export const day = (iso: string | null) => (iso ? new Date(iso).toISOString().slice(0, 10) : 'never');
 export const dateTime = (iso: string) =>
-  new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
