@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Ask } from '@/messages/intents.ts';
 import { problemText } from '@/views/problem-text.ts';
 import type { FindingView } from './findings.tsx';
-import { count, day, kindLabels, percent } from './labels.ts';
+import { count, countsOnly, day, kindLabels, percent } from './labels.ts';
 import { routeHash } from './route.ts';
 
 type Loaded = {
@@ -45,7 +45,7 @@ export function ClientReport({
   const [error, setError] = useState('');
 
   useEffect(() => {
-    ask('dashboard.report', { limit: 1 }).then((reply) => {
+    ask('dashboard.report', countsOnly).then((reply) => {
       if (reply.ok) setClients(reply.data.byClient.flatMap((row) => (row.client ? [row.client] : [])));
     });
   }, [ask]);
@@ -151,9 +151,9 @@ function Printable({ report, active }: { report: Loaded; active: Set<string> }) 
               <td class="mono">{account.twoStep.phone?.masked ?? '—'}</td>
               <td>
                 {account.twoStep.phone?.holder?.name ?? '—'}
-                {account.twoStep.phone?.holder?.memberId && !active.has(account.twoStep.phone.holder.memberId) && (
-                  <span class="flag"> (left the team)</span>
-                )}
+                {active.size > 0 &&
+                  account.twoStep.phone?.holder?.memberId &&
+                  !active.has(account.twoStep.phone.holder.memberId) && <span class="flag"> (left the team)</span>}
               </td>
               <td>{day(account.twoStep.verifiedAt)}</td>
             </tr>

@@ -5,7 +5,7 @@ import type { Ask } from '@/messages/intents.ts';
 import type { Problem } from '@/messages/problem.ts';
 import { problemText } from '@/views/problem-text.ts';
 import { BarChart } from './bar-chart.tsx';
-import { count, percent, severities } from './labels.ts';
+import { count, countsOnly, percent, severities } from './labels.ts';
 import { routeHash } from './route.ts';
 
 const topClients = 12;
@@ -14,8 +14,7 @@ const topClients = 12;
 export function Coverage({ ask }: { ask: Ask }) {
   const [report, setReport] = useState<ReportPage | Problem | null>(null);
   useEffect(() => {
-    // One finding is enough here: the summary, breakdowns and counts always cover the whole team.
-    ask('dashboard.report', { limit: 1 }).then((reply) => setReport(reply.ok ? reply.data : reply.problem));
+    ask('dashboard.report', countsOnly).then((reply) => setReport(reply.ok ? reply.data : reply.problem));
   }, [ask]);
 
   if (!report) return <p class="meta">Loading the report…</p>;

@@ -33,7 +33,7 @@ function useRoute(): Route {
 /** The dashboard (the extension's options page): like the popup it renders and sends intents, never holds a token. */
 export function DashboardApp() {
   const [session, setSession] = useState<Session>({ state: 'loading' });
-  const [members, setMembers] = useState<MemberListItem[]>([]);
+  const [members, setMembers] = useState<MemberListItem[] | null>(null);
   const route = useRoute();
 
   const askHere: Ask = useCallback(async (type, payload) => {
@@ -53,9 +53,13 @@ export function DashboardApp() {
       if (!member)
         return setSession({ state: 'out', notice: 'Sign in from the Twostep popup first, then reload this page.' });
       setSession({ state: 'in', member, serverUrl });
-      if (isLead(member)) loadMembers();
     });
-  }, [loadMembers]);
+  }, []);
+  // The team's members, for the views that name them; not for the first view, which paints sooner without.
+  const needsMembers = session.state === 'in' && isLead(session.member) && route.screen !== 'coverage';
+  useEffect(() => {
+    if (needsMembers && members === null) loadMembers();
+  }, [needsMembers, members, loadMembers]);
 
   if (session.state === 'loading') return <p class="meta pad">Loading…</p>;
   if (session.state === 'out')
@@ -68,6 +72,7 @@ export function DashboardApp() {
   const { member } = session;
   const lead = isLead(member);
   const { screen, params } = route;
+  const team = members ?? [];
 
   return (
     <div class={lead ? 'layout' : 'layout no-nav'}>
@@ -91,13 +96,11 @@ export function DashboardApp() {
         {screen === 'account' && <AccountView ask={askHere} id={params.id!} lead={lead} />}
         {lead && screen === 'coverage' && <Coverage ask={askHere} />}
         {lead && screen === 'findings' && <Findings ask={askHere} params={params} />}
-        {lead && screen === 'phones' && <Phones ask={askHere} params={params} members={members} />}
-        {lead && screen === 'grants' && <Grants ask={askHere} params={params} members={members} />}
-        {lead && screen === 'members' && (
-          <Members ask={askHere} me={member} members={members} onChanged={loadMembers} />
-        )}
-        {lead && screen === 'events' && <Events ask={askHere} params={params} members={members} />}
-        {lead && screen === 'report' && <ClientReport ask={askHere} params={params} members={members} />}
+        {lead && screen === 'phones' && <Phones ask={askHere} params={params} members={team} />}
+        {lead && screen === 'grants' && <Grants ask={askHere} params={params} members={team} />}
+        {lead && screen === 'members' && <Members ask={askHere} me={member} members={team} onChanged={loadMembers} />}
+        {lead && screen === 'events' && <Events ask={askHere} params={params} members={team} />}
+        {lead && screen === 'report' && <ClientReport ask={askHere} params={params} members={team} />}
         {lead && screen === 'import' && <ImportExport ask={askHere} />}
       </main>
     </div>

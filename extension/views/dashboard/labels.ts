@@ -20,3 +20,9 @@ export const plural = (n: number, one: string, many = `${one}s`) => `${count(n)}
 export const day = (iso: string | null) => (iso ? new Date(iso).toISOString().slice(0, 10) : 'never');
 export const dateTime = (iso: string) =>
   new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
+
+/**
+ * The report query for views that need only the whole-team counts (summary, breakdowns, findingCounts), which no
+ * filter changes: one finding of one rare kind, so the server does not read a page of findings of every kind.
+ */
+export const countsOnly = { kind: 'wide_access', limit: 1 } as const;

@@ -123,7 +123,8 @@ export function Phones({
         </thead>
         <tbody>
           {phones.map((phone) => {
-            const left = Boolean(phone.holder?.memberId && !active.has(phone.holder.memberId));
+            // Flagged once the team is known (it always has the lead who looks): a member id not in it has left.
+            const left = Boolean(active.size && phone.holder?.memberId && !active.has(phone.holder.memberId));
             return editing === phone.id ? (
               <tr key={phone.id}>
                 <td class="mono">{phone.masked}</td>
