@@ -4,6 +4,7 @@ import type { Problem, ProblemCode, Secret } from '@/messages/problem.ts';
 // Types only: the server's route types give the typed `hc` client; no server code reaches the bundle.
 import type { App } from '../../server/src/app.ts';
 import { accountActionsApi } from './account-actions-api.ts';
+import { createDashboardCalls } from './dashboard-api.ts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -94,6 +95,12 @@ export function createApiClient(baseUrl: string, token?: string, fetchImpl: type
     resend: (challengeId: string): Promise<{ challenge: Challenge }> =>
       read(baseUrl, client.v1.challenges[':id'].resend.$post({ param: { id: challengeId } })),
     getSecret: (id: string): Promise<Secret> => read(baseUrl, accounts.secret.$get({ param: { id } })),
+    // The dashboard's calls (for leads): background/dashboard-api.ts.
+    ...createDashboardCalls(
+      client,
+      (pending) => read(baseUrl, pending) as never,
+      token ? { Authorization: `Bearer ${token}` } : {},
+    ),
   };
 }
 

@@ -4,6 +4,7 @@ import type { ChallengeView, Intent, IntentMap, IntentType, Reply, SessionView }
 import { challengeOver, type Problem } from '@/messages/problem.ts';
 import { type ApiClient, ApiRequestError } from './api-client.ts';
 import { accountActionHandlers } from './handlers/account-actions.ts';
+import { createDashboardHandlers } from './handlers/dashboard.ts';
 import { insecureServerText, isInsecureServerUrl, normalizeServerUrl } from './server-url.ts';
 import type { PendingChallenge, SessionStore } from './session-store.ts';
 import { type BadgeDeps, createBadge } from './toolbar-badge.ts';
@@ -142,6 +143,7 @@ export function createIntentHandler({ session, api, now = Date.now, badge: badge
       return keep(() => about(challengeId, () => api.resend(challengeId)));
     },
     'secret.get': async ({ accountId }) => (await client()).getSecret(accountId),
+    ...createDashboardHandlers(client),
   };
 
   return async function handle(intent: Intent): Promise<Reply> {

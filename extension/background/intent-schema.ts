@@ -2,6 +2,7 @@ import { idParam, verifyBody } from '@twostep/shared';
 import { z } from 'zod';
 import type { Intent } from '@/messages/intents.ts';
 import { accountIntentSchemas } from './account-intent-schema.ts';
+import { dashboardIntentSchemas } from './dashboard-schema.ts';
 
 const id = idParam.shape.id;
 const empty = <T extends string>(type: T) => z.strictObject({ type: z.literal(type) });
@@ -24,4 +25,5 @@ export const intentSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('challenge.resend'), challengeId: id }),
   z.strictObject({ type: z.literal('secret.get'), accountId: id }),
   ...accountIntentSchemas,
+  ...dashboardIntentSchemas,
 ]) satisfies z.ZodType<Intent>;

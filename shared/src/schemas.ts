@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { limits } from './limits.ts';
 import { isSafeLine, lineText, multiLineText, personName } from './text.ts';
+import type { FindingKind, Severity } from './types.ts';
 
 export const roles = ['owner', 'lead', 'member'] as const;
 export const platforms = ['instagram', 'facebook', 'tiktok', 'x', 'linkedin', 'youtube', 'other'] as const;
@@ -100,6 +101,40 @@ export const eventsQuery = z.strictObject({
   memberId: id.optional(),
   before: opaque.optional(),
   limit: listLimit,
+});
+
+// Paged report findings and phones (DESIGN.md sections 5 and 8): filters are exact and case-insensitive.
+export const findingKinds = [
+  'two_step_off',
+  'number_shared_on_platform',
+  'holder_left_team',
+  'two_step_pending',
+  'number_unverified_90d',
+  'backup_codes_missing',
+  'backup_codes_low',
+  'number_shared_across_platforms',
+  'wide_access',
+] as const satisfies readonly FindingKind[];
+export const severities = ['high', 'medium', 'low'] as const satisfies readonly Severity[];
+const lowerEnum = <const Values extends readonly [string, ...string[]]>(values: Values) =>
+  z
+    .string()
+    .transform((value) => value.toLowerCase())
+    .pipe(z.enum(values));
+const pageCursor = z.string().max(1000).optional();
+export const reportQuery = z.strictObject({
+  kind: lowerEnum(findingKinds).optional(),
+  severity: lowerEnum(severities).optional(),
+  platform: lowerEnum(platforms).optional(),
+  client: text(200).optional(),
+  limit: listLimit,
+  cursor: pageCursor,
+});
+export const phoneListQuery = z.strictObject({
+  q: text(200).optional(),
+  holder: id.optional(),
+  limit: listLimit,
+  cursor: pageCursor,
 });
 
 export type Role = (typeof roles)[number];

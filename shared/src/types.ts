@@ -72,14 +72,23 @@ export type Finding = {
   phoneId?: string;
   memberId?: string;
   message: string;
+  /** Beyond DESIGN.md's list, for the dashboard: the account's names when it is about one, the masked number. */
+  platform?: string | null;
+  handle?: string | null;
+  client?: string | null;
+  phone?: string | null;
 };
 export type StatusCounts = { accounts: number; on: number; pending: number; off: number };
 export type TwoStepReport = {
   summary: StatusCounts & { coverage: number };
   byPlatform: (StatusCounts & { platform: Platform })[];
   byClient: (StatusCounts & { client: string | null })[];
+  findingCounts: FindingCount[];
   findings: Finding[];
+  next: string | null;
 };
+export type FindingCount = { kind: FindingKind; severity: Severity; count: number };
+export type PhonePage = { phones: Phone[]; next: string | null };
 export type ImportResult = { created: number; skipped: number; errors: { line: number; message: string }[] };
 
 /** GET /v1/admin/key-rotation: values still sealed under another key than TWOSTEP_SECRET's (0 = rotation done). */

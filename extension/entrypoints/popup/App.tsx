@@ -1,5 +1,6 @@
 import type { Account, Member, Platform } from '@twostep/shared';
 import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
 import { type AccountPageView, type Ask, ask } from '@/messages/intents.ts';
 import type { Problem } from '@/messages/problem.ts';
 import { listMarks, mark } from '@/views/perf-marks.ts';
@@ -103,6 +104,11 @@ export function App() {
             <span class="who" title={`${member.email} on ${serverUrl}`}>
               {member.name} · {member.role}
             </span>
+            {member.role !== 'member' && (
+              <button type="button" class="link" onClick={() => browser.runtime.openOptionsPage()}>
+                Dashboard
+              </button>
+            )}
             <button type="button" class="link" onClick={signOut}>
               Sign out
             </button>

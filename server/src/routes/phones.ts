@@ -1,4 +1,4 @@
-import { idParam, phoneCreateBody, phonePatchBody } from '@twostep/shared';
+import { idParam, phoneCreateBody, phoneListQuery, phonePatchBody } from '@twostep/shared';
 import { and, eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { phones } from '../db/schema.ts';
@@ -9,11 +9,26 @@ import { valid } from '../lib/validate.ts';
 import { requireMember, requireRole } from '../middleware/auth.ts';
 import { auditContext, eventInsert, eventInsertWhen } from '../services/audit.ts';
 import { isUniqueViolation } from '../services/members.ts';
-import { holderColumns, listPhones, parseOrFail, phoneProtectsAccount } from '../services/phones.ts';
+import {
+  decodePhoneCursor,
+  encodePhoneCursor,
+  holderColumns,
+  listPhones,
+  parseOrFail,
+  phoneProtectsAccount,
+} from '../services/phones.ts';
 
 export const phoneRoutes = new Hono<AppEnv>()
   .use(requireMember, requireRole('lead'))
-  .get('/', async (c) => c.json({ phones: await listPhones(c.var.deps.db, c.var.member.teamId) }, 200))
+  .get('/', valid('query', phoneListQuery), async (c) => {
+    const { limit, cursor, q, holder } = c.req.valid('query');
+    const after = cursor === undefined ? undefined : decodePhoneCursor(cursor);
+    if (after === null) throw new ApiError('invalid_request', 'cursor: use the `next` value of the previous page.');
+    const rows = await listPhones(c.var.deps.db, c.var.member.teamId, { q, holder, after, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const next = rows.length > limit ? encodePhoneCursor(page.at(-1)!.id) : null;
+    return c.json({ phones: page, next }, 200);
+  })
 
   .post('/', valid('json', phoneCreateBody), async (c) => {
     const { db, clock } = c.var.deps;
@@ -36,7 +51,7 @@ export const phoneRoutes = new Hono<AppEnv>()
         .where(and(eq(phones.teamId, teamId), eq(phones.number, e164)));
       throw new ApiError('duplicate_phone', 'This number is already on file.', { phoneId: existing?.id });
     }
-    const [phone] = await listPhones(db, teamId, id);
+    const [phone] = await listPhones(db, teamId, { id });
     return c.json({ phone: phone! }, 201);
   })
 
@@ -57,7 +72,7 @@ export const phoneRoutes = new Hono<AppEnv>()
         sql`EXISTS (SELECT 1 FROM phones WHERE id = ${id} AND team_id = ${teamId})`,
       ),
     ]);
-    const [phone] = await listPhones(db, teamId, id);
+    const [phone] = await listPhones(db, teamId, { id });
     if (!phone) throw notFound('That phone');
     return c.json({ phone }, 200);
   })
@@ -66,7 +81,7 @@ export const phoneRoutes = new Hono<AppEnv>()
     const { db } = c.var.deps;
     const { id } = c.req.valid('param');
     const teamId = c.var.member.teamId;
-    const [phone] = await listPhones(db, teamId, id);
+    const [phone] = await listPhones(db, teamId, { id });
     if (!phone) throw notFound('That phone');
     const deletable = sql`id = ${id} AND team_id = ${teamId} AND NOT ${phoneProtectsAccount(id)}`;
     await db.batch([
@@ -78,7 +93,7 @@ export const phoneRoutes = new Hono<AppEnv>()
       ),
       db.run(sql`DELETE FROM phones WHERE ${deletable}`),
     ]);
-    const [still] = await listPhones(db, teamId, id);
+    const [still] = await listPhones(db, teamId, { id });
     if (still)
       throw new ApiError(
         'phone_in_use',

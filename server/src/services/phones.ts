@@ -1,9 +1,10 @@
 import type { Phone, Platform } from '@twostep/shared';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
 import { accounts, enrollments, members, phones } from '../db/schema.ts';
 import { ApiError } from '../lib/errors.ts';
 import { maskPhone, parsePhone } from '../lib/phone.ts';
+import { likePattern } from './accounts.ts';
 
 type PhoneRow = typeof phones.$inferSelect & { holderMember: string | null };
 
@@ -20,25 +21,55 @@ export function toPhone(row: PhoneRow, protects: Phone['protects']): Phone {
   };
 }
 
-export async function listPhones(db: Db, teamId: string, id?: string): Promise<Phone[]> {
-  const filter = id ? and(eq(phones.teamId, teamId), eq(phones.id, id)) : eq(phones.teamId, teamId);
-  const [rows, bindings] = await Promise.all([
+export type PhoneListOptions = { id?: string; q?: string; holder?: string; after?: string; limit?: number };
+
+/** The filters of `GET /v1/phones`: `q` in the number (digits), the label or the holder's name; `holder` a member. */
+function phoneFilters(teamId: string, options: PhoneListOptions): SQL {
+  const where = [eq(phones.teamId, teamId)];
+  if (options.id) where.push(eq(phones.id, options.id));
+  if (options.holder) where.push(eq(phones.holderMemberId, options.holder));
+  if (options.after) where.push(gt(phones.id, options.after));
+  if (options.q) {
+    const like = likePattern(options.q);
+    // A search that looks like a number (digits, spaces, + ( ) . -) also matches the number's digits.
+    const digits = /^[\d\s()+.-]+$/.test(options.q) ? options.q.replace(/\D/g, '') : '';
+    where.push(
+      sql`(lower(${phones.label}) LIKE ${like} ESCAPE '\\' OR lower(coalesce(${members.name}, ${phones.holderName})) LIKE ${like} ESCAPE '\\'
+        ${digits ? sql`OR ${phones.number} LIKE ${likePattern(digits)} ESCAPE '\\'` : sql``})`,
+    );
+  }
+  return and(...where)!;
+}
+
+/** Phones in id order (creation order), one page at most, each with the accounts it protects: one batch. */
+export async function listPhones(db: Db, teamId: string, options: PhoneListOptions = {}): Promise<Phone[]> {
+  const filter = phoneFilters(teamId, options);
+  const page = db
+    .select({ id: phones.id })
+    .from(phones)
+    .leftJoin(members, eq(members.id, phones.holderMemberId))
+    .where(filter)
+    .orderBy(asc(phones.id))
+    .limit(options.limit ?? -1);
+  const [rows, bindings] = await db.batch([
     db
       .select({ phone: phones, holderMember: members.name })
       .from(phones)
       .leftJoin(members, eq(members.id, phones.holderMemberId))
       .where(filter)
-      .orderBy(phones.number),
+      .orderBy(asc(phones.id))
+      .limit(options.limit ?? -1),
     db
       .select({
         phoneId: enrollments.phoneId,
-        accountId: accounts.id,
+        accountId: sql<string>`${accounts.id}`.as('account_id'),
         platform: accounts.platform,
         handle: accounts.handle,
       })
       .from(enrollments)
       .innerJoin(accounts, eq(accounts.id, enrollments.accountId))
-      .where(id ? and(eq(enrollments.teamId, teamId), eq(enrollments.phoneId, id)) : eq(enrollments.teamId, teamId)),
+      .where(inArray(enrollments.phoneId, page))
+      .orderBy(asc(accounts.platform), asc(accounts.handle)),
   ]);
   const byPhone = new Map<string, Phone['protects']>();
   for (const { phoneId, ...binding } of bindings) {
@@ -78,3 +109,13 @@ export async function holderColumns(
 
 export const phoneProtectsAccount = (phoneId: string) =>
   sql`EXISTS (SELECT 1 FROM enrollments WHERE phone_id = ${phoneId})`;
+
+export const encodePhoneCursor = (id: string) => btoa(JSON.stringify([id])).replace(/=+$/, '');
+
+export function decodePhoneCursor(cursor: string): string | null {
+  try {
+    const value: unknown = JSON.parse(atob(cursor));
+    if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return value[0];
+  } catch {}
+  return null;
+}

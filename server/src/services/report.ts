@@ -1,17 +1,17 @@
-import {
-  accountLabel,
-  type Finding,
-  type FindingKind,
-  limits,
-  type Platform,
-  platformNames,
-  type Severity,
-  type TwoStepReport,
-} from '@twostep/shared';
+import { type Finding, findingKinds, type Platform, type TwoStepReport } from '@twostep/shared';
 import Papa from 'papaparse';
 import type { Db } from '../db/db.ts';
-import { maskPhone } from '../lib/phone.ts';
-import { countQueries, findingQueries } from './report-findings.ts';
+import { countQueries, findingCounts } from './report-counts.ts';
+import {
+  encodeFindingCursor,
+  type FindingFilters,
+  type FindingKey,
+  type FindingQueryRow,
+  findingQuery,
+  keyOf,
+  kindsToRead,
+} from './report-findings.ts';
+import { findingRow } from './report-messages.ts';
 
 export type { Finding, FindingKind, Severity, StatusCounts, TwoStepReport } from '@twostep/shared';
 
@@ -24,23 +24,29 @@ export type FindingRow = Finding & {
   member: string | null;
 };
 
-const platformName = (platform: string) => platformNames[platform as Platform] ?? platform;
-const where = (row: { handle: string; platform: string }) => accountLabel(row.handle, row.platform);
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const listed = (names: string[], max = 3) =>
-  names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 function tallied<Row extends { accounts: number; on: number; pending: number }>(row: Row) {
   const [accounts, on, pending] = [Number(row.accounts), Number(row.on), Number(row.pending)];
   return { ...row, accounts, on, pending, off: accounts - on - pending };
 }
 
-/** The two-step report of one team at one instant (DESIGN.md section 8): counts by SQL, findings as CSV rows. */
-export async function loadReport(db: Db, teamId: string, now: number) {
-  const [byPlatformRows, byClientRows, off, pending, sharedOn, unverified, missing, low, across, left, wide] =
-    await db.batch([...countQueries(db, teamId, now), ...findingQueries(db, teamId, now)]);
-  const byPlatform = byPlatformRows.map((row) => tallied({ ...row, platform: row.platform as Platform }));
+export type ReportPage = { filters: FindingFilters; after?: FindingKey; limit: number };
+
+/**
+ * The two-step report of one team at one instant (DESIGN.md section 8), in one batch so counts and findings are
+ * one snapshot: exact counts over the whole team, and one page of findings (each kind's query reads at most a
+ * page after the cursor).
+ */
+export async function loadReport(db: Db, teamId: string, now: number, page: ReportPage) {
+  const kinds = kindsToRead(page.filters, page.after);
+  const [byPlatformRows, byClientRows, [phoneCounts], ...kindRows] = await db.batch([
+    ...countQueries(db, teamId, now),
+    ...kinds.map(({ kind, after }) =>
+      findingQuery(db, teamId, now, kind, { filters: page.filters, after, limit: page.limit + 1 }),
+    ),
+  ]);
+  const byPlatform = byPlatformRows.map(({ platform, accounts, on, pending }) =>
+    tallied({ platform: platform as Platform, accounts, on, pending }),
+  );
   const byClient = byClientRows.map(({ client, ...row }) => tallied({ client, ...row }));
   const summed = byPlatform.reduce(
     (sum, row) => ({ accounts: sum.accounts + row.accounts, on: sum.on + row.on, pending: sum.pending + row.pending }),
@@ -48,107 +54,44 @@ export async function loadReport(db: Db, teamId: string, now: number) {
   );
   const summary = { ...tallied(summed), coverage: summed.accounts ? summed.on / summed.accounts : 0 };
 
-  const rows: FindingRow[] = [];
-  type AccountRow = { accountId: string; platform: string; handle: string; client: string | null };
-  const add = (kind: FindingKind, severity: Severity, message: string, extra: Partial<FindingRow>) =>
-    rows.push({
-      kind,
-      severity,
-      message,
-      platform: null,
-      handle: null,
-      client: null,
-      phone: null,
-      member: null,
-      ...extra,
-    });
-  const forAccount = ({ accountId, platform, handle, client }: AccountRow) => ({ accountId, platform, handle, client });
+  const found = kinds.flatMap(({ kind, index }, i) =>
+    (kindRows[i] as FindingQueryRow[]).map((row) => ({ kind, index, row })),
+  );
+  const rows = found.slice(0, page.limit).map(({ kind, row }) => findingRow(kind, row));
+  const last = found[page.limit - 1];
+  const next = found.length > page.limit && last ? encodeFindingCursor(keyOf(last.index, last.row)) : null;
+  return {
+    summary,
+    byPlatform,
+    byClient,
+    findingCounts: findingCounts(byPlatformRows, phoneCounts!),
+    rows,
+    next,
+  };
+}
 
-  for (const row of off) add('two_step_off', 'high', `Two-step is off for ${where(row)}.`, forAccount(row));
-  const sharing = new Map<string, typeof sharedOn>();
-  const group = (row: (typeof sharedOn)[number]) => `${row.phoneId} ${row.platform}`;
-  for (const row of sharedOn) sharing.get(group(row))?.push(row) ?? sharing.set(group(row), [row]);
-  const others = (row: (typeof sharedOn)[number]) =>
-    sharing.get(group(row))!.filter((other) => other.accountId !== row.accountId);
-  for (const row of sharedOn) {
-    const phone = maskPhone(row.number);
-    add(
-      'number_shared_on_platform',
-      'high',
-      `The number ${phone} of ${where(row)} also protects ${listed(others(row).map((other) => `@${other.handle}`))} there; ${platformName(row.platform)} allows one account per number.`,
-      { ...forAccount(row), phoneId: row.phoneId, phone },
-    );
-  }
-  for (const row of left) {
-    const phone = maskPhone(row.number);
-    add(
-      'holder_left_team',
-      'high',
-      `The number ${phone} is held by ${row.name}, who has left the team; it protects ${plural(Number(row.protects), 'account')}.`,
-      { phoneId: row.phoneId, memberId: row.memberId, phone, member: row.name },
-    );
-  }
-  for (const row of pending)
-    add(
-      'two_step_pending',
-      'medium',
-      `Two-step for ${where(row)} waits for a code that was sent and not yet entered.`,
-      forAccount(row),
-    );
-  for (const row of unverified) {
-    const phone = maskPhone(row.number);
-    const last = Number(row.lastCode);
-    const entered = last
-      ? `has been entered since ${day(last)}, more than ${limits.unverifiedDays} days ago`
-      : 'has ever been entered';
-    add(
-      'number_unverified_90d',
-      'medium',
-      `No code sent to ${phone}, the number protecting ${where(row)}, ${entered}.`,
-      { ...forAccount(row), phoneId: row.phoneId, phone },
-    );
-  }
-  for (const row of missing)
-    add('backup_codes_missing', 'medium', `No backup codes are stored for ${where(row)}.`, forAccount(row));
-  for (const row of low) {
-    const unused = Number(row.unused);
-    const left = unused
-      ? `Only ${plural(unused, 'unused backup code')} ${unused === 1 ? 'is' : 'are'}`
-      : 'No unused backup codes are';
-    add('backup_codes_low', 'medium', `${left} left for ${where(row)}.`, forAccount(row));
-  }
-  for (const row of across) {
-    const phone = maskPhone(row.number);
-    const names = row.platforms.split(',').map(platformName).sort();
-    add(
-      'number_shared_across_platforms',
-      'low',
-      `The number ${phone} protects ${plural(Number(row.protects), 'account')} on ${names.length} platforms (${names.join(', ')}).`,
-      { phoneId: row.phoneId, phone },
-    );
-  }
-  for (const row of wide)
-    add(
-      'wide_access',
-      'low',
-      `${plural(Number(row.granted), 'member')} may use ${where(row)} (more than ${limits.wideAccessMembers}).`,
-      forAccount(row),
-    );
-
-  return { summary, byPlatform, byClient, rows };
+/** Every finding of the team, for the CSV: one batch, one snapshot. */
+export async function loadAllFindings(db: Db, teamId: string, now: number): Promise<FindingRow[]> {
+  const [first, ...rest] = findingKinds.map((kind) => findingQuery(db, teamId, now, kind, { filters: {} }));
+  const results = await db.batch([first!, ...rest]);
+  return findingKinds.flatMap((kind, i) => (results[i] as FindingQueryRow[]).map((row) => findingRow(kind, row)));
 }
 
 /** The report in the contract's shape: findings without the CSV-only columns. */
 export function reportBody(report: Awaited<ReturnType<typeof loadReport>>): TwoStepReport {
-  const findings = report.rows.map(({ kind, severity, accountId, phoneId, memberId, message }) => ({
+  const findings = report.rows.map(({ kind, severity, accountId, phoneId, memberId, message, ...named }) => ({
     kind,
     severity,
     ...(accountId ? { accountId } : {}),
     ...(phoneId ? { phoneId } : {}),
     ...(memberId ? { memberId } : {}),
     message,
+    // Beyond the contract's list, for the dashboard's table: what the ids name (the number masked).
+    ...(accountId && named.handle ? { platform: named.platform, handle: named.handle, client: named.client } : {}),
+    ...(phoneId && named.phone ? { phone: named.phone } : {}),
   }));
-  return { summary: report.summary, byPlatform: report.byPlatform, byClient: report.byClient, findings };
+  const { summary, byPlatform, byClient, findingCounts, next } = report;
+  return { summary, byPlatform, byClient, findingCounts, findings, next };
 }
 
 export const csvHeader = ['kind', 'severity', 'platform', 'handle', 'client', 'phone', 'member', 'message'] as const;

@@ -1,17 +1,9 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { type Harness, makeHarness } from '../harness.ts';
+import { allFindings, keyOf, report } from '../report-pages.ts';
 import { expectedReport, seedTeam } from '../report-team.ts';
 import { addPhone, enroll, seedAccounts } from '../seed.ts';
-
-type Finding = {
-  kind: string;
-  severity: string;
-  accountId?: string;
-  phoneId?: string;
-  memberId?: string;
-  message: string;
-};
 
 const severities: Record<string, string> = {
   two_step_off: 'high',
@@ -26,17 +18,6 @@ const severities: Record<string, string> = {
 };
 const header = 'kind,severity,platform,handle,client,phone,member,message';
 
-async function report(h: Harness, token = h.owner.token) {
-  const response = await h.call('GET', '/v1/reports/two-step', { token });
-  expect(response.status).toBe(200);
-  return response.body as {
-    summary: { accounts: number; on: number; pending: number; off: number; coverage: number };
-    byPlatform: unknown[];
-    byClient: unknown[];
-    findings: Finding[];
-  };
-}
-
 /** The CSV report (the harness's call reads JSON only). */
 async function csv(h: Harness) {
   const response = await h.app.request('/v1/reports/two-step.csv', {
@@ -44,8 +25,6 @@ async function csv(h: Harness) {
   });
   return { response, text: await response.text() };
 }
-
-const keyOf = (f: Finding) => [f.kind, f.accountId ?? '-', f.phoneId ?? '-', f.memberId ?? '-'].join(' ');
 
 describe('the two-step report', () => {
   it('counts and finds exactly what a seeded team of 200 accounts holds, and pending ends when its code expires', async () => {
@@ -55,17 +34,25 @@ describe('the two-step report', () => {
       h.clock.advance(minutes * 60_000);
       const want = expectedReport(plan, h.clock.now());
       const got = await report(h);
+      const { findings } = await allFindings(h);
       expect(got.summary).toEqual(want.summary);
       expect(got.byPlatform).toEqual(want.byPlatform);
       expect(got.byClient).toEqual(want.byClient);
       // Precision and recall 1 for every kind: the same set of findings, nothing missing and nothing extra.
-      expect(got.findings.map(keyOf).sort()).toEqual(want.keys);
+      expect(findings.map(keyOf).sort()).toEqual(want.keys);
+      expect(got.findingCounts).toEqual(
+        Object.entries(severities).map(([kind, severity]) => ({
+          kind,
+          severity,
+          count: want.keys.filter((key) => key.startsWith(`${kind} `)).length,
+        })),
+      );
       for (const kind of Object.keys(severities))
         expect(
           want.keys.some((key) => key.startsWith(`${kind} `)),
           kind,
         ).toBe(true);
-      for (const finding of got.findings) expect(finding.severity, finding.kind).toBe(severities[finding.kind]);
+      for (const finding of findings) expect(finding.severity, finding.kind).toBe(severities[finding.kind]);
     }
     const before = expectedReport(plan, h.clock.now() - 10 * 60_000).summary;
     const after = expectedReport(plan, h.clock.now()).summary;
@@ -76,7 +63,7 @@ describe('the two-step report', () => {
   it('writes sentences that name the account and never a full phone number', async () => {
     const h = await makeHarness();
     const plan = await seedTeam(h);
-    const { findings } = await report(h);
+    const { findings } = await allFindings(h);
     const accounts = new Map(plan.accounts.map((a) => [a.id, a]));
     const names: Record<string, string> = {
       instagram: 'Instagram',
@@ -106,11 +93,13 @@ describe('the two-step report', () => {
       summary: { accounts: 0, on: 0, pending: 0, off: 0, coverage: 0 },
       byPlatform: [],
       byClient: [],
+      findingCounts: Object.entries(severities).map(([kind, severity]) => ({ kind, severity, count: 0 })),
       findings: [],
+      next: null,
     });
   });
 
-  it('counts 5,000 accounts exactly and quickly', async () => {
+  it('counts 5,000 accounts exactly and quickly, and pages 200 findings by default, at most 1000', async () => {
     const h = await makeHarness();
     const ids = await seedAccounts(
       h,
@@ -127,8 +116,16 @@ describe('the two-step report', () => {
     const elapsed = Date.now() - started;
     expect(got.summary).toEqual({ accounts: 5000, on: 3, pending: 0, off: 4997, coverage: 3 / 5000 });
     expect(got.byClient).toHaveLength(50);
-    expect(got.findings.filter((f) => f.kind === 'two_step_off')).toHaveLength(4997);
+    expect(got.findingCounts.find((count) => count.kind === 'two_step_off')?.count).toBe(4997);
+    expect(got.findings).toHaveLength(200);
+    expect(got.next).toEqual(expect.any(String));
     expect(elapsed).toBeLessThan(5000);
+    expect((await report(h, 'limit=1000')).findings).toHaveLength(1000);
+    const { findings, pages } = await allFindings(h);
+    const total = got.findingCounts.reduce((sum, count) => sum + count.count, 0);
+    expect(findings).toHaveLength(total);
+    expect(pages).toHaveLength(Math.ceil(total / 1000));
+    expect(new Set(findings.map(keyOf)).size).toBe(total);
   });
 
   it('refuses members with 403 and anonymous callers with 401', async () => {
@@ -149,7 +146,7 @@ describe('the CSV report', () => {
   it('has the header and one row per finding, in the same order, as an attachment', async () => {
     const h = await makeHarness();
     await seedTeam(h);
-    const { findings } = await report(h);
+    const { findings } = await allFindings(h, {}, 50);
     const { response, text } = await csv(h);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');

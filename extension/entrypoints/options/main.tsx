@@ -1,0 +1,5 @@
+import { render } from 'preact';
+import { DashboardApp } from '@/views/dashboard/dashboard-app.tsx';
+import './style.css';
+
+render(<DashboardApp />, document.getElementById('app') as HTMLElement);

@@ -1,0 +1,69 @@
+import { type FindingKind, findingKinds } from '@twostep/shared';
+import { asc, eq, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../db/db.ts';
+import { accounts, enrollments, phones } from '../db/schema.ts';
+import { statusIs } from './accounts.ts';
+import { accountKindConditions, phoneKindConditions, severityOf } from './report-findings.ts';
+
+// The report's exact counts (DESIGN.md section 8), always over the whole team: two passes over the accounts
+// (by platform, with every account finding kind counted on the way, and by client) and one over the phones.
+
+const sumWhere = (condition: SQL, name: string) =>
+  sql<number>`coalesce(sum(CASE WHEN ${condition} THEN 1 ELSE 0 END), 0)`.as(name);
+
+function tally(now: number) {
+  return {
+    accounts: sql<number>`count(*)`.as('n_accounts'),
+    on: sumWhere(statusIs('on', now), 'n_on'),
+    pending: sumWhere(statusIs('pending', now), 'n_pending'),
+  };
+}
+
+export function countQueries(db: Db, teamId: string, now: number) {
+  const kinds = accountKindConditions(now);
+  const kindCounts = Object.fromEntries(
+    Object.entries(kinds).map(([kind, condition]) => [kind, sumWhere(condition, `k_${kind}`)]),
+  ) as Record<keyof typeof kinds, SQL.Aliased<number>>;
+  const phoneKinds = phoneKindConditions();
+  const clientKey = sql`lower(${accounts.client})`;
+  return [
+    db
+      .select({ platform: accounts.platform, ...tally(now), ...kindCounts })
+      .from(accounts)
+      .leftJoin(enrollments, eq(enrollments.accountId, accounts.id))
+      .leftJoin(phones, eq(phones.id, enrollments.phoneId))
+      .where(eq(accounts.teamId, teamId))
+      .groupBy(accounts.platform)
+      .orderBy(asc(accounts.platform)),
+    // Clients group case-insensitively, as the account list's client filter matches them; accounts without one last.
+    db
+      .select({ client: sql<string | null>`min(${accounts.client})`.as('client_name'), ...tally(now) })
+      .from(accounts)
+      .leftJoin(enrollments, eq(enrollments.accountId, accounts.id))
+      .where(eq(accounts.teamId, teamId))
+      .groupBy(clientKey)
+      .orderBy(sql`${clientKey} IS NULL`, clientKey),
+    db
+      .select({
+        holder_left_team: sumWhere(phoneKinds.holder_left_team, 'k_holder_left_team'),
+        number_shared_across_platforms: sumWhere(
+          phoneKinds.number_shared_across_platforms,
+          'k_number_shared_across_platforms',
+        ),
+      })
+      .from(phones)
+      .where(eq(phones.teamId, teamId)),
+  ] as const;
+}
+
+type CountRows = Awaited<ReturnType<typeof countQueries>[number]>;
+
+/** Every kind with its severity and exact count, in report order (kinds without findings count 0). */
+export function findingCounts(byPlatform: Partial<Record<FindingKind, unknown>>[], phoneRow: CountRows[number]) {
+  const total = (kind: FindingKind) =>
+    [...byPlatform, phoneRow as Partial<Record<FindingKind, unknown>>].reduce(
+      (sum, row) => sum + Number(row[kind] ?? 0),
+      0,
+    );
+  return findingKinds.map((kind) => ({ kind, severity: severityOf[kind], count: total(kind) }));
+}
