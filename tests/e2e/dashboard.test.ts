@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExtension, httpClient, launchBrowser, type RunningServer, startServer, tempDir } from './harness.ts';
+import { httpClient, launchBrowser, type RunningServer, startServer, tempDir } from './harness.ts';
 import { people, setUpTeam } from './team.ts';
 
 // Screenshots of each view, for people to look at; not committed.
@@ -37,8 +37,7 @@ beforeAll(async () => {
   const files = tempDir('twostep-e2e-dash-files-');
   defer(files.remove);
   work = files.path;
-  const [running] = await Promise.all([startServer(data.path, defer), buildExtension()]);
-  server = running;
+  server = await startServer(data.path, defer); // the extension is built once for all files (build-once.ts)
   team = await setUpTeam(server.url);
   call = httpClient(server.url);
   ({ token: owner } = await call<{ token: string }>('POST', '/v1/sessions', undefined, {
