@@ -53,6 +53,9 @@ const samples = [
   'DE',
   '1234 5678',
   'correct horse battery',
+  'two_step_off',
+  'high',
+  'instagram',
 ];
 
 const controls = Array.from({ length: 0xa0 }, (_, code) => String.fromCharCode(code)).filter((char) =>

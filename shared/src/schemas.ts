@@ -117,11 +117,10 @@ export const findingKinds = [
 ] as const satisfies readonly FindingKind[];
 export const severities = ['high', 'medium', 'low'] as const satisfies readonly Severity[];
 const lowerEnum = <const Values extends readonly [string, ...string[]]>(values: Values) =>
-  z
-    .string()
+  text(100)
     .transform((value) => value.toLowerCase())
     .pipe(z.enum(values));
-const pageCursor = z.string().max(1000).optional();
+const pageCursor = z.string().max(1000).refine(isSafeLine, 'Not a valid value.').optional();
 export const reportQuery = z.strictObject({
   kind: lowerEnum(findingKinds).optional(),
   severity: lowerEnum(severities).optional(),

@@ -90,10 +90,9 @@ async function backToList() {
 describe.sequential('the account actions in the popup, by keyboard, against a fresh server', () => {
   it('loads a popup of at most 30 KB of JavaScript and CSS, gzipped', () => {
     const size = popupSize(extensionDir);
-    expect(size.files.map((file) => file.path)).toEqual([
-      expect.stringMatching(/\.js$/),
-      expect.stringMatching(/\.css$/),
-    ]);
+    // The popup's own script, the chunks it imports (shared with the dashboard) and its style sheet.
+    expect(size.files.some((file) => file.path.endsWith('.js'))).toBe(true);
+    expect(size.files.some((file) => file.path.endsWith('.css'))).toBe(true);
     expect(size.gzipped).toBeLessThanOrEqual(popupBudgetBytes);
   });
 
