@@ -5,6 +5,7 @@ import { createApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import type { Deps } from './deps.ts';
+import { answerAfterBody } from './keep-alive.ts';
 import { deriveKeys, randomBytes, toBase64Url } from './lib/crypto.ts';
 import { dispatchDue } from './sms/dispatcher.ts';
 import { smsFromConfig } from './sms/provider.ts';
@@ -46,7 +47,7 @@ const app = createApp(deps);
 // Each send starts delivery at once (deps.background); this sweep retries what failed and what a crash left.
 const sweep = setInterval(() => deps.background(() => dispatchDue(deps)), 2_000);
 
-const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
+const server = serve({ fetch: answerAfterBody(app.fetch), hostname: config.HOST, port: config.PORT }, (info) => {
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   console.log(`listening on http://${host}:${info.port}`);
 });
