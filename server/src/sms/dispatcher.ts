@@ -83,10 +83,34 @@ async function attempt(deps: Deps, row: typeof outbox.$inferSelect & { bodyEnc: 
   } catch {
     return { ok: false, retryable: false, error: 'unreadable' };
   }
+  // An earlier try left no answer we can trust (a crash mid-send, a time-out): the provider may have taken it.
+  if (row.tries > 1 && sms.findAccepted) {
+    try {
+      const providerId = await sms.findAccepted({ to: row.toNumber, body, since: row.createdAt });
+      if (providerId) return { ok: true, providerId };
+    } catch {
+      return { ok: false, retryable: true, error: 'lookup_failed' };
+    }
+  }
   try {
     return await sms.send({ teamId: row.teamId, to: row.toNumber, key: row.id, body });
   } catch {
     return { ok: false, retryable: true, error: 'provider_error' };
+  }
+}
+
+/** The provider's word that an earlier try of this row went out, or null (no earlier try, or it cannot tell). */
+async function takenEarlier(
+  deps: Deps,
+  row: typeof outbox.$inferSelect & { bodyEnc: string },
+): Promise<Outcome | null> {
+  if (row.tries <= 1 || !deps.sms.findAccepted) return null;
+  try {
+    const body = await decryptField(deps.keys, bodyContext(row.id), row.bodyEnc);
+    const providerId = await deps.sms.findAccepted({ to: row.toNumber, body, since: row.createdAt });
+    return providerId ? { ok: true, providerId } : null;
+  } catch {
+    return null;
   }
 }
 
@@ -103,7 +127,10 @@ async function deliver(deps: Deps, id: string): Promise<'sent' | 'retry' | 'dead
     .returning();
   if (!row?.bodyEnc) return 'skipped';
   const mine = and(eq(outbox.id, id), eq(outbox.leaseUntil, lease));
-  if (!(await stillWanted(deps, row, now))) {
+  const wanted = await stillWanted(deps, row, now);
+  // Nobody needs it any more, but an earlier try that died before its answer may have sent it: then it is sent.
+  const taken = wanted ? null : await takenEarlier(deps, { ...row, bodyEnc: row.bodyEnc });
+  if (!wanted && !taken) {
     // Superseded by a resend, used, locked or expired: nobody needs this code any more.
     await db
       .update(outbox)
@@ -117,7 +144,7 @@ async function deliver(deps: Deps, id: string): Promise<'sent' | 'retry' | 'dead
         await firstRow<{ account_id: string }>(db, sql`SELECT account_id FROM challenges WHERE id = ${row.challengeId}`)
       )?.account_id ?? null)
     : null;
-  const result = await attempt(deps, { ...row, bodyEnc: row.bodyEnc });
+  const result = taken ?? (await attempt(deps, { ...row, bodyEnc: row.bodyEnc }));
 
   const doneAt = clock.now();
   if (result.ok) {
