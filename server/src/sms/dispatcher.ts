@@ -8,16 +8,19 @@ import { phoneCountry } from '../lib/phone.ts';
 import { eventInsertWhen } from '../services/audit.ts';
 
 const leaseMs = 60_000;
-const baseDelayMs = 2_000;
+const baseDelayMs = 4_000;
 const maxDelayMs = 5 * 60_000;
 
 /** A uniform fraction in [0, 1): jitter needs no CSPRNG, but one source of randomness keeps the rule simple. */
 const unitRandom = () => crypto.getRandomValues(new Uint32Array(1))[0]! / 0x1_0000_0000;
 
-/** Capped exponential back-off with full jitter; never sooner than Retry-After. */
+/**
+ * Capped exponential back-off with equal jitter (half fixed, half random); never sooner than Retry-After. The
+ * fixed halves make the six tries span at least 62 s, so a provider down for a minute loses no message.
+ */
 export function retryDelay(tries: number, retryAfterMs = 0, random = unitRandom): number {
   const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (tries - 1));
-  return Math.max(retryAfterMs, Math.floor(random() * ceiling));
+  return Math.max(retryAfterMs, Math.floor(ceiling / 2 + (random() * ceiling) / 2));
 }
 
 export const bodyContext = (id: string) => ({ table: 'outbox', column: 'body_enc', rowId: id });
