@@ -74,6 +74,8 @@ const dev = spawn(
     '--env-file',
     envFile,
     '--show-interactive-dev-session=false',
+    // Exposes /__scheduled, which the timer below calls: wrangler dev fires no cron trigger by itself.
+    '--test-scheduled',
   ],
   { cwd: serverDir, env: quiet, stdio: ['ignore', 'inherit', 'inherit'] },
 );
@@ -92,3 +94,12 @@ for (let i = 0; i < 600; i++) {
   }
   await new Promise((done) => setTimeout(done, 100));
 }
+
+// As in production (wrangler.jsonc: every minute), the scheduled handler delivers due SMS: retries, leftovers.
+// SERVE_WORKER_CRON_SECONDS (this script's own) shortens the period for tests.
+const cronSeconds = Number(process.env.SERVE_WORKER_CRON_SECONDS ?? 60);
+setInterval(() => {
+  fetch(`${url}/__scheduled?cron=${encodeURIComponent('* * * * *')}`)
+    .then((response) => response.body?.cancel())
+    .catch(() => console.log('scheduled trigger: the local Worker did not answer'));
+}, cronSeconds * 1000);

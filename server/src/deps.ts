@@ -13,6 +13,11 @@ export type SmsResult =
 export interface SmsSender {
   readonly name: 'outbox' | 'twilio';
   send(message: SmsMessage): Promise<SmsResult>;
+  /**
+   * The provider's id of a message it already accepted to `to` with exactly `body` since `since` (ms), or null.
+   * Throws when it cannot tell. Asked before a message is sent again, so a lost answer does not send it twice.
+   */
+  findAccepted?(message: { to: string; body: string; since: number }): Promise<string | null>;
 }
 
 export type AppSettings = {

@@ -6,6 +6,7 @@ import { createApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import type { Deps } from './deps.ts';
+import { answerAfterBody } from './keep-alive.ts';
 import { nodePeerAddress } from './lib/client-address.ts';
 import { deriveKeys, randomBytes, toBase64Url } from './lib/crypto.ts';
 import { passwordGate } from './lib/password-gate.ts';
@@ -57,7 +58,7 @@ log(`secret key ${deps.keys.keyId}${deps.keys.previous ? `, previous key ${deps.
 deps.background(() => runKeyRotation(deps));
 const reseal = setInterval(() => deps.background(() => runKeyRotation(deps)), 60_000);
 
-const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
+const server = serve({ fetch: answerAfterBody(app.fetch), hostname: config.HOST, port: config.PORT }, (info) => {
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   console.log(`listening on http://${host}:${info.port}`);
 });

@@ -12,6 +12,7 @@ import { passwordGate } from './lib/password-gate.ts';
 import { runKeyRotation } from './services/key-rotation.ts';
 import { dispatchDue } from './sms/dispatcher.ts';
 import { smsFromConfig } from './sms/provider.ts';
+import { dispatchWithRetries } from './sms/retry-soon.ts';
 import { apiVersion } from './version.ts';
 
 // Cloudflare Workers entry. The app and its deps are built once per isolate, on the first event; all state
@@ -64,7 +65,7 @@ export async function workerDeps(env: WorkerEnv): Promise<Deps> {
     throw new Error('TWOSTEP_SECRET is required on Workers: `wrangler secret put TWOSTEP_SECRET`.');
   const db = openDatabase(env, vars, config.DATABASE_AUTH_TOKEN);
   const clock = { now: () => Date.now() };
-  return {
+  const deps: Deps = {
     db,
     clock,
     keys: await deriveKeys(config.TWOSTEP_SECRET, config.TWOSTEP_SECRET_PREVIOUS),
@@ -76,9 +77,11 @@ export async function workerDeps(env: WorkerEnv): Promise<Deps> {
       smsAllowedCountries: config.SMS_ALLOWED_COUNTRIES,
       allowedOrigins: config.ALLOWED_ORIGINS,
     },
-    background,
+    // A send's first retries run in its request's waitUntil, with short back-off; the cron takes the rest.
+    background: (task) => background(() => task().then(() => dispatchWithRetries(deps))),
     log,
   };
+  return deps;
 }
 
 let isolate: Promise<{ app: App; deps: Deps }> | undefined;

@@ -8,16 +8,19 @@ import { phoneCountry } from '../lib/phone.ts';
 import { eventInsertWhen } from '../services/audit.ts';
 
 const leaseMs = 60_000;
-const baseDelayMs = 2_000;
+const baseDelayMs = 4_000;
 const maxDelayMs = 5 * 60_000;
 
 /** A uniform fraction in [0, 1): jitter needs no CSPRNG, but one source of randomness keeps the rule simple. */
 const unitRandom = () => crypto.getRandomValues(new Uint32Array(1))[0]! / 0x1_0000_0000;
 
-/** Capped exponential back-off with full jitter; never sooner than Retry-After. */
+/**
+ * Capped exponential back-off with equal jitter (half fixed, half random); never sooner than Retry-After. The
+ * fixed halves make the six tries span at least 62 s, so a provider down for a minute loses no message.
+ */
 export function retryDelay(tries: number, retryAfterMs = 0, random = unitRandom): number {
   const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (tries - 1));
-  return Math.max(retryAfterMs, Math.floor(random() * ceiling));
+  return Math.max(retryAfterMs, Math.floor(ceiling / 2 + (random() * ceiling) / 2));
 }
 
 export const bodyContext = (id: string) => ({ table: 'outbox', column: 'body_enc', rowId: id });
@@ -90,10 +93,34 @@ async function attempt(deps: Deps, row: typeof outbox.$inferSelect & { bodyEnc: 
     }
     return { ok: false, retryable: false, error: 'unreadable' };
   }
+  // An earlier try left no answer we can trust (a crash mid-send, a time-out): the provider may have taken it.
+  if (row.tries > 1 && sms.findAccepted) {
+    try {
+      const providerId = await sms.findAccepted({ to: row.toNumber, body, since: row.createdAt });
+      if (providerId) return { ok: true, providerId };
+    } catch {
+      return { ok: false, retryable: true, error: 'lookup_failed' };
+    }
+  }
   try {
     return await sms.send({ teamId: row.teamId, to: row.toNumber, key: row.id, body });
   } catch {
     return { ok: false, retryable: true, error: 'provider_error' };
+  }
+}
+
+/** The provider's word that an earlier try of this row went out, or null (no earlier try, or it cannot tell). */
+async function takenEarlier(
+  deps: Deps,
+  row: typeof outbox.$inferSelect & { bodyEnc: string },
+): Promise<Outcome | null> {
+  if (row.tries <= 1 || !deps.sms.findAccepted) return null;
+  try {
+    const body = await decryptField(deps.keys, bodyContext(row.id), row.bodyEnc);
+    const providerId = await deps.sms.findAccepted({ to: row.toNumber, body, since: row.createdAt });
+    return providerId ? { ok: true, providerId } : null;
+  } catch {
+    return null;
   }
 }
 
@@ -110,7 +137,10 @@ async function deliver(deps: Deps, id: string): Promise<'sent' | 'retry' | 'dead
     .returning();
   if (!row?.bodyEnc) return 'skipped';
   const mine = and(eq(outbox.id, id), eq(outbox.leaseUntil, lease));
-  if (!(await stillWanted(deps, row, now))) {
+  const wanted = await stillWanted(deps, row, now);
+  // Nobody needs it any more, but an earlier try that died before its answer may have sent it: then it is sent.
+  const taken = wanted ? null : await takenEarlier(deps, { ...row, bodyEnc: row.bodyEnc });
+  if (!wanted && !taken) {
     // Superseded by a resend, used, locked or expired: nobody needs this code any more.
     await db
       .update(outbox)
@@ -124,7 +154,7 @@ async function deliver(deps: Deps, id: string): Promise<'sent' | 'retry' | 'dead
         await firstRow<{ account_id: string }>(db, sql`SELECT account_id FROM challenges WHERE id = ${row.challengeId}`)
       )?.account_id ?? null)
     : null;
-  const result = await attempt(deps, { ...row, bodyEnc: row.bodyEnc });
+  const result = taken ?? (await attempt(deps, { ...row, bodyEnc: row.bodyEnc }));
 
   const doneAt = clock.now();
   if (result.ok) {

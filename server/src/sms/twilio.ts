@@ -46,5 +46,24 @@ export function twilioSender(options: TwilioOptions): SmsSender {
       const retryable = response.status === 429 || response.status >= 500;
       return { ok: false, retryable, retryAfterMs: retryAfterMs(response.headers.get('Retry-After')), error };
     },
+    async findAccepted(message) {
+      // Twilio filters DateSent by whole UTC days; a day earlier covers a message sent just before midnight.
+      const day = new Date(message.since - 86_400_000).toISOString().slice(0, 10);
+      const query = new URLSearchParams({ To: message.to, From: options.from, 'DateSent>': day, PageSize: '100' });
+      const response = await doFetch(`${url}?${query}`, {
+        headers: { Authorization: authorization },
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+      if (response.status !== 200) throw new Error(`twilio_list_${response.status}`);
+      const payload = (await response.json()) as { messages?: TwilioMessage[] };
+      const found = (payload.messages ?? []).find(
+        (sent) => sent.body === message.body && !notDelivered.has(sent.status ?? ''),
+      );
+      return found?.sid ?? null;
+    },
   };
 }
+
+type TwilioMessage = { sid?: string; body?: string; status?: string };
+/** Twilio took these but they reached nobody: sending again is no duplicate. */
+const notDelivered = new Set(['failed', 'undelivered', 'canceled']);

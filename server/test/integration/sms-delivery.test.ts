@@ -25,7 +25,7 @@ describe('SMS delivery', () => {
         `SELECT status, tries, next_attempt_at FROM outbox WHERE challenge_id = '${started.body.challenge.id}'`,
       );
       expect(row).toMatchObject({ status: 'queued', tries: i });
-      expect(row!.next_attempt_at - h.clock.now()).toBeLessThanOrEqual(Math.min(300_000, 2_000 * 2 ** (i - 1)));
+      expect(row!.next_attempt_at - h.clock.now()).toBeLessThanOrEqual(Math.min(300_000, 4_000 * 2 ** (i - 1)));
       h.clock.set(row!.next_attempt_at);
       await dispatchDue(h.deps);
     }
@@ -227,12 +227,19 @@ describe('SMS delivery when things go wrong', () => {
 });
 
 describe('retry delay', () => {
-  it('grows exponentially with full jitter, capped at 5 minutes, never under Retry-After', () => {
-    expect(retryDelay(1, 0, () => 0.999)).toBeLessThan(2_000);
-    expect(retryDelay(4, 0, () => 0.999)).toBeLessThan(16_000);
-    expect(retryDelay(4, 0, () => 0.999)).toBeGreaterThan(15_000);
+  it('grows exponentially with equal jitter, capped at 5 minutes, never under Retry-After', () => {
+    expect(retryDelay(1, 0, () => 0.999)).toBeLessThan(4_000);
+    expect(retryDelay(1, 0, () => 0)).toBe(2_000);
+    expect(retryDelay(4, 0, () => 0.999)).toBeLessThan(32_000);
+    expect(retryDelay(4, 0, () => 0.999)).toBeGreaterThan(31_000);
+    expect(retryDelay(4, 0, () => 0)).toBe(16_000);
     expect(retryDelay(20, 0, () => 0.999)).toBeLessThan(300_000);
+    expect(retryDelay(20, 0, () => 0)).toBe(150_000);
     expect(retryDelay(1, 45_000, () => 0.5)).toBe(45_000);
-    expect(retryDelay(3, 0, () => 0)).toBe(0);
+  });
+
+  it('spreads the tries over more than a minute even at the shortest jitter: a minute-long outage loses nothing', () => {
+    const shortest = Array.from({ length: limits.smsMaxTries - 1 }, (_, i) => retryDelay(i + 1, 0, () => 0));
+    expect(shortest.reduce((sum, delay) => sum + delay, 0)).toBeGreaterThan(60_000);
   });
 });

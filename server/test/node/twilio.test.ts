@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dispatchDue } from '../../src/sms/dispatcher.ts';
 import { twilioSender } from '../../src/sms/twilio.ts';
 import { enrollSetup } from '../engine.ts';
 import { makeHarness } from '../harness.ts';
@@ -76,5 +77,47 @@ describe('the Twilio provider', () => {
     expect(verified.status).toBe(200);
     const delivered = await h.query<{ status: string; provider_id: string }>('SELECT status, provider_id FROM outbox');
     expect(delivered[0]).toMatchObject({ status: 'sent', provider_id: expect.stringMatching(/^SM/) });
+  });
+
+  it('finds a message it accepted by number and exact body, and nothing for another body or number', async () => {
+    const sent = await sender().send(message);
+    const since = Date.now() - 1000;
+    expect(standIn.accepted[0]?.sid).toBe(sent.ok ? sent.providerId : 'not sent');
+    expect(await sender().findAccepted!({ to: message.to, body: message.body, since })).toBe(standIn.accepted[0]?.sid);
+    expect(await sender().findAccepted!({ to: message.to, body: `${message.body}!`, since })).toBeNull();
+    expect(await sender().findAccepted!({ to: '+4915123456780', body: message.body, since })).toBeNull();
+    await expect(
+      sender({ authToken: 'wrong' }).findAccepted!({ to: message.to, body: message.body, since }),
+    ).rejects.toThrow('twilio_list_401');
+  });
+
+  it('a send whose answer was lost (Twilio took it, the request timed out) is not sent again on retry', async () => {
+    const h = await makeHarness({ sms: sender({ timeoutMs: 100 }) });
+    const { member, account, number } = await enrollSetup(h);
+    standIn.script.push({ status: 201, delayMs: 400 });
+    await h.call('POST', `/v1/accounts/${account.id}/two-step`, { token: member.token, body: { number } });
+    await h.settle();
+    const [timedOut] = await h.query<{ status: string; last_error: string }>('SELECT status, last_error FROM outbox');
+    expect(timedOut).toEqual({ status: 'queued', last_error: 'timeout' });
+    await expect.poll(() => standIn.received.length).toBe(1);
+    h.clock.advance(5_000);
+    expect(await dispatchDue(h.deps)).toEqual({ sent: 1, failed: 0 });
+    expect(standIn.received).toHaveLength(1);
+    expect(standIn.state.lookups).toBe(1);
+    const [row] = await h.query<{ status: string; provider_id: string }>('SELECT status, provider_id FROM outbox');
+    expect(row).toEqual({ status: 'sent', provider_id: standIn.accepted[0]!.sid });
+  });
+
+  it('a retry after a refusal asks first, finds nothing, and sends once', async () => {
+    const h = await makeHarness({ sms: sender() });
+    const { member, account, number } = await enrollSetup(h);
+    standIn.script.push({ status: 503 });
+    await h.call('POST', `/v1/accounts/${account.id}/two-step`, { token: member.token, body: { number } });
+    await h.settle();
+    expect(standIn.received).toHaveLength(0);
+    h.clock.advance(5_000);
+    expect(await dispatchDue(h.deps)).toEqual({ sent: 1, failed: 0 });
+    expect(standIn.received).toHaveLength(1);
+    expect(standIn.state.lookups).toBe(1);
   });
 });
