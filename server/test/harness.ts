@@ -44,7 +44,15 @@ export type Harness = Awaited<ReturnType<typeof makeHarness>>;
 
 /** A fresh app on a fresh database, with a fake clock and a fake SMS sender. */
 export async function makeHarness(
-  options: { url?: string; sms?: SmsSender; settings?: Partial<Deps['settings']>; passwords?: Passwords } = {},
+  options: {
+    url?: string;
+    sms?: SmsSender;
+    settings?: Partial<Deps['settings']>;
+    passwords?: Passwords;
+    clientAddress?: Deps['clientAddress'];
+    /** False: a server nobody has set up yet (no owner; `owner` is then empty). */
+    setup?: boolean;
+  } = {},
 ) {
   const database = await openTestDatabase(options.url);
   const pending: Promise<unknown>[] = [];
@@ -62,7 +70,7 @@ export async function makeHarness(
     sms,
     keys: await deriveKeys(testSecret),
     passwords: options.passwords ?? passwordGate(),
-    clientAddress: nodePeerAddress,
+    clientAddress: options.clientAddress ?? nodePeerAddress,
     settings: { version: 'test', smsAllowedCountries: [], allowedOrigins: [], ...options.settings },
     background: (task) => void pending.push(task()),
     log: (line) => void logs.push(line),
@@ -91,9 +99,12 @@ export async function makeHarness(
   }
 
   let counter = 0;
-  const owner = await call('POST', '/v1/setup', {
-    body: { team: 'Acme Agency', name: 'Olivia Owner', email: 'owner@acme.test', password: 'owner password 123' },
-  });
+  const owner =
+    options.setup === false
+      ? { body: { token: '', member: { id: '' } } }
+      : await call('POST', '/v1/setup', {
+          body: { team: 'Acme Agency', name: 'Olivia Owner', email: 'owner@acme.test', password: 'owner password 123' },
+        });
 
   /** Invites and signs in a new member of the given role; returns its id and token. */
   async function addMember(role: Exclude<Role, 'owner'> | 'owner' = 'member', name = `Member ${++counter}`) {

@@ -3,7 +3,7 @@ import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { invites, members, sessions, signInFailures, teams } from '../db/schema.ts';
 import type { AppEnv } from '../deps.ts';
-import { hashPassword, newId, newToken, passwordIterations, sha256 } from '../lib/crypto.ts';
+import { newId, newToken, sha256 } from '../lib/crypto.ts';
 import { ApiError, tooMany } from '../lib/errors.ts';
 import { hashThroughGate } from '../lib/password-gate.ts';
 import { valid } from '../lib/validate.ts';
@@ -12,10 +12,6 @@ import { reservePasswordCheck } from '../middleware/password-check.ts';
 import { auditContext, clientIp, eventInsert, eventInsertWhen } from '../services/audit.ts';
 import { isUniqueViolation, newSession, publicMember } from '../services/members.ts';
 import { apiVersion } from '../version.ts';
-
-// Made on first use: Workers refuse random values (the salt) outside a request.
-let decoy: Promise<string> | undefined;
-const decoyHash = () => (decoy ??= hashPassword('twostep decoy password', passwordIterations));
 
 const alreadySetUp = () => new ApiError('already_set_up', 'This Twostep server is already set up. Sign in instead.');
 
@@ -31,7 +27,7 @@ export const authRoutes = new Hono<AppEnv>()
     const now = clock.now();
     const teamId = newId(now);
     const memberId = newId(now);
-    const passwordHash = await hashThroughGate(c.var.deps.passwords, body.password);
+    const passwordHash = await hashThroughGate(c.var.deps.passwords, clientIp(c), body.password);
     const session = await newSession(c.var.deps, teamId, memberId);
     const audit = { teamId, actor: memberId, ip: clientIp(c) };
     try {
@@ -87,8 +83,8 @@ export const authRoutes = new Hono<AppEnv>()
       .from(members)
       .where(and(eq(members.email, email), isNull(members.removedAt)))
       .limit(1);
-    // An unknown email still pays for one hash, so its answer takes as long as a wrong password.
-    const passwordMatches = await c.var.passwordCheck.verify(password, member?.passwordHash ?? (await decoyHash()));
+    // An unknown email is checked against the gate's decoy: one hash, so it answers as slowly as a wrong password.
+    const passwordMatches = await c.var.passwordCheck.verify(password, member?.passwordHash);
     const ok = member !== undefined && passwordMatches;
     const audit = { teamId: member?.teamId ?? '', actor: member?.id ?? null, ip: clientIp(c) };
     if (!member || !ok) {
@@ -161,7 +157,7 @@ export const authRoutes = new Hono<AppEnv>()
       );
     }
     const memberId = newId(now);
-    const passwordHash = await hashThroughGate(c.var.deps.passwords, body.password);
+    const passwordHash = await hashThroughGate(c.var.deps.passwords, clientIp(c), body.password);
     const session = await newSession(c.var.deps, invite.teamId, memberId);
     const audit = { teamId: invite.teamId, actor: memberId, ip: clientIp(c) };
     // The claim is one conditional UPDATE; every later statement only acts if this request made the claim.
