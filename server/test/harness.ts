@@ -107,7 +107,10 @@ export async function makeHarness(
         });
 
   /** Invites and signs in a new member of the given role; returns its id and token. */
-  async function addMember(role: Exclude<Role, 'owner'> | 'owner' = 'member', name = `Member ${++counter}`) {
+  // A name holds at most two digits, so the default one counts in letters: Member B, Member C, … Member BA.
+  const inLetters = (n: number): string =>
+    (n >= 26 ? inLetters(Math.floor(n / 26)) : '') + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[n % 26];
+  async function addMember(role: Exclude<Role, 'owner'> | 'owner' = 'member', name = `Member ${inLetters(++counter)}`) {
     const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${counter}@acme.test`;
     const invite = await call('POST', '/v1/invites', {
       token: owner.body.token,
