@@ -5,6 +5,7 @@ import { invites, members, sessions, signInFailures, teams } from '../db/schema.
 import type { AppEnv } from '../deps.ts';
 import { newId, newToken, sha256 } from '../lib/crypto.ts';
 import { ApiError, tooMany } from '../lib/errors.ts';
+import { nameKey } from '../lib/name-key.ts';
 import { hashThroughGate } from '../lib/password-gate.ts';
 import { valid } from '../lib/validate.ts';
 import { requireMember, requireRole } from '../middleware/auth.ts';
@@ -156,6 +157,18 @@ export const authRoutes = new Hono<AppEnv>()
         'This invite is unknown, already used or expired. Ask your lead for a new one.',
       );
     }
+    // SMS texts name who asks ("Give it only to Anna"), so no two active members may read as the same name.
+    const wanted = nameKey(body.name);
+    const names = await db
+      .select({ name: members.name })
+      .from(members)
+      .where(and(eq(members.teamId, invite.teamId), isNull(members.removedAt)));
+    if (names.some((member) => nameKey(member.name) === wanted))
+      throw new ApiError(
+        'duplicate_member',
+        'Someone on the team already goes by this name. Add a surname or an initial so texts tell you apart.',
+        { field: 'name' },
+      );
     const memberId = newId(now);
     const passwordHash = await hashThroughGate(c.var.deps.passwords, clientIp(c), body.password);
     const session = await newSession(c.var.deps, invite.teamId, memberId);

@@ -141,6 +141,29 @@ describe('a person’s name', () => {
     expect(held.body.phone.holder.name).toBe('Zoë');
   });
 
+  it('is refused at invite accept when an active member reads as the same name (NFKC, case-folded): 409', async () => {
+    const h = await makeHarness();
+    await accept(h, 'Anna Straße');
+    for (const name of [
+      'olivia owner',
+      'OLIVIA  OWNER',
+      '\uff2f\uff4c\uff49\uff56\uff49\uff41 Owner',
+      'ANNA STRASSE',
+    ]) {
+      const refused = await accept(h, name);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({ code: 'duplicate_member', field: 'name' });
+      expect(refused.body.error.message).toMatch(/already goes by this name/);
+    }
+    const count = await h.query<{ n: number }>('SELECT count(*) AS n FROM members');
+    expect(Number(count[0]!.n)).toBe(2);
+    expect((await accept(h, 'Olivia Owner-Smith')).status).toBe(201);
+    // A removed member's name is free again.
+    const mia = await h.addMember('member', 'Mia');
+    expect((await h.call('DELETE', `/v1/members/${mia.id}`, { token: h.owner.token })).status).toBe(200);
+    expect((await accept(h, 'mia')).status).toBe(201);
+  });
+
   it('is refused as a free-text holder in an import, while a member’s email still names that member', async () => {
     const h = await makeHarness();
     const mia = await h.addMember('member', 'Mia');
