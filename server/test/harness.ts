@@ -46,7 +46,15 @@ export type Harness = Awaited<ReturnType<typeof makeHarness>>;
 
 /** A fresh app on a fresh database, with a fake clock and a fake SMS sender. */
 export async function makeHarness(
-  options: { url?: string; sms?: SmsSender; settings?: Partial<Deps['settings']>; passwords?: Passwords } = {},
+  options: {
+    url?: string;
+    sms?: SmsSender;
+    settings?: Partial<Deps['settings']>;
+    passwords?: Passwords;
+    clientAddress?: Deps['clientAddress'];
+    /** False: a server nobody has set up yet (no owner; `owner` is then empty). */
+    setup?: boolean;
+  } = {},
 ) {
   const database = await openTestDatabase(options.url);
   const pending: Promise<unknown>[] = [];
@@ -64,7 +72,7 @@ export async function makeHarness(
     sms,
     keys: await deriveKeys(testSecret),
     passwords: options.passwords ?? passwordGate(),
-    clientAddress: nodePeerAddress,
+    clientAddress: options.clientAddress ?? nodePeerAddress,
     settings: { version: 'test', smsAllowedCountries: [], allowedOrigins: [], ...options.settings },
     background: (task) => void pending.push(task()),
     log: (line) => void logs.push(line),
@@ -93,12 +101,18 @@ export async function makeHarness(
   }
 
   let counter = 0;
-  const owner = await call('POST', '/v1/setup', {
-    body: { team: 'Acme Agency', name: 'Olivia Owner', email: 'owner@acme.test', password: 'owner password 123' },
-  });
+  const owner =
+    options.setup === false
+      ? { body: { token: '', member: { id: '' } } }
+      : await call('POST', '/v1/setup', {
+          body: { team: 'Acme Agency', name: 'Olivia Owner', email: 'owner@acme.test', password: 'owner password 123' },
+        });
 
   /** Invites and signs in a new member of the given role; returns its id and token. */
-  async function addMember(role: Exclude<Role, 'owner'> | 'owner' = 'member', name = `Member ${++counter}`) {
+  // A name holds at most two digits, so the default one counts in letters: Member B, Member C, … Member BA.
+  const inLetters = (n: number): string =>
+    (n >= 26 ? inLetters(Math.floor(n / 26)) : '') + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[n % 26];
+  async function addMember(role: Exclude<Role, 'owner'> | 'owner' = 'member', name = `Member ${inLetters(++counter)}`) {
     const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${counter}@acme.test`;
     const invite = await call('POST', '/v1/invites', {
       token: owner.body.token,

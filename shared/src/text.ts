@@ -13,8 +13,15 @@ export const isSafeLine = (value: string) => !unsafeText.test(value);
 /** Free text over several lines: line breaks and tabs are text here. */
 export const isSafeMultiLine = (value: string) => !unsafeText.test(value.replace(/[\t\n\r]/g, ''));
 
-/** A person's name goes into SMS texts: letters, marks, digits, spaces and `. ' -`, at least one letter or digit. */
-export const personNamePattern = /^(?=.*[\p{L}\p{N}])[\p{L}\p{M}\p{N} .'-]+$/u;
+/**
+ * A person's name goes into SMS texts sent to outside phone holders, so it must read as a name and nothing else:
+ * letters, marks, digits, spaces and `. ' -`, with at least one letter; no invisible (default-ignorable)
+ * characters, which include the Hangul fillers that count as letters; a mark only after a letter or mark, at most
+ * three in a row; no dot directly before two letters or digits (`evil.com`); at most two digits (no phone numbers,
+ * no codes). Checked after NFC normalisation.
+ */
+export const personNamePattern =
+  /^(?!.*\p{Default_Ignorable_Code_Point})(?!(?:.*[^\p{L}\p{M}])?\p{M})(?!.*\p{M}{4})(?!.*\.[\p{L}\p{N}]{2})(?!(?:.*\p{N}){3})(?=.*\p{L})[\p{L}\p{M}\p{N} .'-]+$/u;
 export const personNameMax = 60;
 
 /** Trimmed single-line text of at most `max` characters. */
@@ -28,6 +35,10 @@ export const multiLineText = (max: number) =>
 export const personName = z
   .string()
   .trim()
+  .normalize('NFC')
   .min(1)
   .max(personNameMax)
-  .regex(personNamePattern, "A name is letters, digits, spaces and . ' - only.");
+  .regex(
+    personNamePattern,
+    "A name is letters, spaces and . ' - (at most two digits), with nothing invisible and nothing like a link.",
+  );

@@ -6,7 +6,7 @@ import type { AppEnv } from '../deps.ts';
  * sign-in attempt is counted against its email. The route hashes through `c.var.passwordCheck`.
  */
 export const reservePasswordCheck = createMiddleware<AppEnv>(async (c, next) => {
-  const ticket = c.var.deps.passwords.reserve();
+  const ticket = c.var.deps.passwords.reserve(c.var.clientIp);
   c.set('passwordCheck', ticket);
   try {
     await next();

@@ -3,8 +3,9 @@ import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { invites, members, sessions, signInFailures, teams } from '../db/schema.ts';
 import type { AppEnv } from '../deps.ts';
-import { hashPassword, newId, newToken, passwordIterations, sha256 } from '../lib/crypto.ts';
+import { newId, newToken, sha256 } from '../lib/crypto.ts';
 import { ApiError, tooMany } from '../lib/errors.ts';
+import { nameKey } from '../lib/name-key.ts';
 import { hashThroughGate } from '../lib/password-gate.ts';
 import { valid } from '../lib/validate.ts';
 import { requireMember, requireRole } from '../middleware/auth.ts';
@@ -13,10 +14,6 @@ import { auditContext, clientIp, eventInsert, eventInsertWhen } from '../service
 import { creatorMayGrant, inviteOpen } from '../services/invites.ts';
 import { isUniqueViolation, newSession, publicMember } from '../services/members.ts';
 import { apiVersion } from '../version.ts';
-
-// Made on first use: Workers refuse random values (the salt) outside a request.
-let decoy: Promise<string> | undefined;
-const decoyHash = () => (decoy ??= hashPassword('twostep decoy password', passwordIterations));
 
 const alreadySetUp = () => new ApiError('already_set_up', 'This Twostep server is already set up. Sign in instead.');
 
@@ -36,7 +33,7 @@ export const authRoutes = new Hono<AppEnv>()
     const now = clock.now();
     const teamId = newId(now);
     const memberId = newId(now);
-    const passwordHash = await hashThroughGate(c.var.deps.passwords, body.password);
+    const passwordHash = await hashThroughGate(c.var.deps.passwords, clientIp(c), body.password);
     const session = await newSession(c.var.deps, teamId, memberId);
     const audit = { teamId, actor: memberId, ip: clientIp(c) };
     try {
@@ -92,8 +89,8 @@ export const authRoutes = new Hono<AppEnv>()
       .from(members)
       .where(and(eq(members.email, email), isNull(members.removedAt)))
       .limit(1);
-    // An unknown email still pays for one hash, so its answer takes as long as a wrong password.
-    const passwordMatches = await c.var.passwordCheck.verify(password, member?.passwordHash ?? (await decoyHash()));
+    // An unknown email is checked against the gate's decoy: one hash, so it answers as slowly as a wrong password.
+    const passwordMatches = await c.var.passwordCheck.verify(password, member?.passwordHash);
     const ok = member !== undefined && passwordMatches;
     const audit = { teamId: member?.teamId ?? '', actor: member?.id ?? null, ip: clientIp(c) };
     if (!member || !ok) {
@@ -165,8 +162,20 @@ export const authRoutes = new Hono<AppEnv>()
         'This invite is unknown, already used, revoked or expired. Ask your lead for a new one.',
       );
     }
+    // SMS texts name who asks ("Give it only to Anna"), so no two active members may read as the same name.
+    const wanted = nameKey(body.name);
+    const names = await db
+      .select({ name: members.name })
+      .from(members)
+      .where(and(eq(members.teamId, invite.teamId), isNull(members.removedAt)));
+    if (names.some((member) => nameKey(member.name) === wanted))
+      throw new ApiError(
+        'duplicate_member',
+        'Someone on the team already goes by this name. Add a surname or an initial so texts tell you apart.',
+        { field: 'name' },
+      );
     const memberId = newId(now);
-    const passwordHash = await hashThroughGate(c.var.deps.passwords, body.password);
+    const passwordHash = await hashThroughGate(c.var.deps.passwords, clientIp(c), body.password);
     const session = await newSession(c.var.deps, invite.teamId, memberId);
     const audit = { teamId: invite.teamId, actor: memberId, ip: clientIp(c) };
     // The claim is one conditional UPDATE; every later statement only acts if this request made the claim.

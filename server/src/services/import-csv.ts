@@ -108,7 +108,7 @@ export function importRow(record: CsvRecord, at: Record<Column, number>, members
     if (!holder) {
       const named = holderInput.safeParse({ name: holderText });
       if (!named.success) return `phoneHolder: ${named.error.issues[0]?.message ?? 'not a valid name.'}`;
-      holder = { name: holderText };
+      holder = named.data;
     }
   }
   const { platform, handle, client, loginName } = account.data;

@@ -19,7 +19,7 @@ describe('SMS texts', () => {
       for (const purpose of purposes) {
         const text = codeMessage(purpose, context(name), '123456');
         expect(text).toMatch(safeText);
-        expect(text).toContain('Anna Visit http evil.test asks');
+        expect(text).toContain('Twostep: A team member asks');
       }
       expect(numberChangedNotice(context(name), '+4915123456780')).toMatch(safeText);
     }
@@ -30,6 +30,9 @@ describe('SMS texts', () => {
     expect(smsName('محمد علي')).toBe('محمد علي');
     expect(smsName('B'.repeat(100))).toBe('B'.repeat(60));
     expect(smsName('\u202e\u2028')).toBe('A team member');
+    expect(smsName('Anna\u2028Bank')).toBe('Anna Bank');
+    for (const stored of ['Anna evil.com', 'Call 0800 555 1234', '\u3164', 'Anna\ufe0f', `a${'\u0301'.repeat(59)}`])
+      expect(smsName(stored)).toBe('A team member');
   });
 
   it('refuse a handle the contract would refuse: that is a programmer error', () => {

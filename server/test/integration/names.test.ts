@@ -27,7 +27,30 @@ const injections = [
   '@',
   '😀',
 ];
-const badNames = [...injections.map((char) => `Anna${char}Visit evil`), 'A'.repeat(61), '...', ' - '];
+// Names that show nothing, hide characters, or carry a link or a number to call.
+const deceptive = [
+  '\u3164', // Hangul filler: a letter that shows nothing
+  'Anna\u3164Visit',
+  '\uffa0', // halfwidth Hangul filler
+  '\u115f\u1160', // Hangul choseong and jungseong fillers
+  'Anna\ufe0f', // variation selector
+  'Anna\u{e0100}', // variation selector supplement
+  'An\u034fna', // combining grapheme joiner
+  'Anna\u180b', // Mongolian free variation selector
+  'Anna\u17b4', // Khmer inherent vowel
+  `a${'\u0301'.repeat(59)}`, // one letter under 59 combining marks
+  'x\u0301\u0302\u0303\u0304', // four marks in a row (x has no precomposed form)
+  '\u0301Anna', // a name starting with a mark
+  'Anna \u0301x', // a mark on a space
+  '12',
+  'Anna evil.com',
+  'Anna.Evil',
+  'Go to x.co',
+  'Bank call 0800 555 1234',
+  'Anna. Real code 654321',
+  'Anna 6 5 4',
+];
+const badNames = [...injections.map((char) => `Anna${char}Visit evil`), ...deceptive, 'A'.repeat(61), '...', ' - '];
 const goodNames = [
   "Zoë O'Brien-Smith",
   'José María',
@@ -36,6 +59,13 @@ const goodNames = [
   'Nguyễn Văn A',
   "'t Hooft",
   'J. R. R. Tolkien',
+  'A.J. Smith',
+  'สมชาย ใจดี', // Thai: vowel and tone marks
+  'ประยุทธ์ จันทร์โอชา',
+  'श्री कृष्ण', // Devanagari: viramas and vowel signs
+  'स्त्री',
+  '김대중',
+  'Henry 8',
   'A'.repeat(60),
 ];
 
@@ -95,6 +125,45 @@ describe('a person’s name', () => {
     }
   });
 
+  it('is stored in NFC, and its length is counted after normalising', async () => {
+    const h = await makeHarness();
+    const decomposed = await accept(h, 'Zoe\u0308 Nguye\u0302\u0303n');
+    expect(decomposed.status).toBe(201);
+    expect(decomposed.body.member.name).toBe('Zoë Nguyễn');
+    const sixty = await accept(h, 'e\u0301'.repeat(60));
+    expect(sixty.status).toBe(201);
+    expect(sixty.body.member.name).toBe('é'.repeat(60));
+    const held = await h.call('POST', '/v1/phones', {
+      token: h.owner.token,
+      body: { number: nextMobile(), holder: { name: 'Zoe\u0308' } },
+    });
+    expect(held.status).toBe(201);
+    expect(held.body.phone.holder.name).toBe('Zoë');
+  });
+
+  it('is refused at invite accept when an active member reads as the same name (NFKC, case-folded): 409', async () => {
+    const h = await makeHarness();
+    await accept(h, 'Anna Straße');
+    for (const name of [
+      'olivia owner',
+      'OLIVIA  OWNER',
+      '\uff2f\uff4c\uff49\uff56\uff49\uff41 Owner',
+      'ANNA STRASSE',
+    ]) {
+      const refused = await accept(h, name);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({ code: 'duplicate_member', field: 'name' });
+      expect(refused.body.error.message).toMatch(/already goes by this name/);
+    }
+    const count = await h.query<{ n: number }>('SELECT count(*) AS n FROM members');
+    expect(Number(count[0]!.n)).toBe(2);
+    expect((await accept(h, 'Olivia Owner-Smith')).status).toBe(201);
+    // A removed member's name is free again.
+    const mia = await h.addMember('member', 'Mia');
+    expect((await h.call('DELETE', `/v1/members/${mia.id}`, { token: h.owner.token })).status).toBe(200);
+    expect((await accept(h, 'mia')).status).toBe(201);
+  });
+
   it('is refused as a free-text holder in an import, while a member’s email still names that member', async () => {
     const h = await makeHarness();
     const mia = await h.addMember('member', 'Mia');
@@ -123,7 +192,8 @@ describe('a person’s name', () => {
     expect(started.status).toBe(202);
     await lastCode(h, number);
     const body = h.sms.sent.at(-1)!.body;
-    expect(body).toMatch(/^Twostep: Anna Visit http evil.test x asks to sign in to @/);
+    // What is left once the unsafe characters are gone still holds a link, so the text names no one.
+    expect(body).toMatch(/^Twostep: A team member asks to sign in to @/);
     expect(body).not.toMatch(/[\p{C}\u2028\u2029]/u);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { hashPassword, verifyPassword } from '../../src/lib/crypto.ts';
 import {
   type PasswordHashing,
@@ -55,6 +55,9 @@ async function until(condition: () => boolean) {
   }
 }
 const owner = { email: 'owner@acme.test', password: 'owner password 123' };
+// Each request says where it comes from through this header; the harness's deps.clientAddress reads it.
+const fromHeader = (request: Request) => request.headers.get('x-test-address');
+const from = (address: string) => ({ 'x-test-address': address });
 
 describe('password hashing', () => {
   it('costs nothing on setup once the server is set up: 409 already_set_up before any hash', async () => {
@@ -77,10 +80,11 @@ describe('password hashing', () => {
   it(`runs at most ${passwordHashConcurrency} at once, queues ${passwordHashQueue}, and answers 429 rate_limited with Retry-After past that`, async () => {
     const counted = countedHashing();
     const passwords = passwordGate({ hashing: counted.hashing });
-    const h = await makeHarness({ passwords });
+    const h = await makeHarness({ passwords, clientAddress: fromHeader });
     counted.hold();
     const signIns = Array.from({ length: capacity + 5 }, (_, i) =>
       h.call('POST', '/v1/sessions', {
+        headers: from(`10.0.${i}.1`),
         body: { email: i % 2 ? owner.email : `nobody${i}@acme.test`, password: 'wrong' },
       }),
     );
@@ -104,6 +108,44 @@ describe('password hashing', () => {
     expect(counted.counts.verifies).toBe(capacity);
   });
 
+  it('lets one client hold only a couple of places: 20 held sign-ins from A, and B still signs in', async () => {
+    const counted = countedHashing();
+    const passwords = passwordGate({ hashing: counted.hashing });
+    const h = await makeHarness({ passwords, clientAddress: fromHeader });
+    counted.hold();
+    const loops = Array.from({ length: 20 }, (_, i) =>
+      h.call('POST', '/v1/sessions', {
+        headers: from('203.0.113.7'),
+        body: { email: `nobody${i}@acme.test`, password: 'wrong' },
+      }),
+    );
+    await until(() => counted.counts.running === passwordHashConcurrency);
+    let answered = false;
+    const signIn = h.call('POST', '/v1/sessions', { headers: from('198.51.100.2'), body: owner });
+    void signIn.then(() => (answered = true));
+    // B holds a place (waiting for a slot), or was already turned away: either way the test goes on.
+    await until(() => answered || passwords.outstanding() === passwordHashConcurrency + 1);
+    counted.release();
+    const answers = await Promise.all(loops);
+    expect(answers.filter((answer) => answer.status === 401)).toHaveLength(passwordHashConcurrency);
+    expect(answers.filter((answer) => answer.status === 429)).toHaveLength(20 - passwordHashConcurrency);
+    expect((await signIn).status).toBe(201);
+  });
+
+  it('costs an unknown email exactly one hash, the first time too, and only through the gate', async () => {
+    const counted = countedHashing();
+    const h = await makeHarness({ passwords: passwordGate({ hashing: counted.hashing }) });
+    const deriveBits = vi.spyOn(crypto.subtle, 'deriveBits');
+    try {
+      const unknown = await h.call('POST', '/v1/sessions', { body: { email: 'nobody@acme.test', password: 'x' } });
+      expect(unknown.status).toBe(401);
+      expect(deriveBits).toHaveBeenCalledTimes(1);
+      expect(counted.counts.verifies).toBe(1);
+    } finally {
+      deriveBits.mockRestore();
+    }
+  });
+
   it('checks an unknown email’s password as it checks a known one’s: one hash, the same answer', async () => {
     const counted = countedHashing();
     const passwords = passwordGate({ hashing: counted.hashing });
@@ -119,18 +161,18 @@ describe('password hashing', () => {
   it('turns setup and invite accepts away at a full gate without writing anything, and serves them after', async () => {
     const counted = countedHashing();
     const passwords = passwordGate({ hashing: counted.hashing });
-    const h = await makeHarness({ passwords });
+    const h = await makeHarness({ passwords, clientAddress: fromHeader });
     const invite = await h.call('POST', '/v1/invites', {
       token: h.owner.token,
       body: { email: 'new@acme.test', role: 'member' },
     });
     counted.hold();
-    const filling = Array.from({ length: capacity }, () =>
-      h.call('POST', '/v1/sessions', { body: { email: owner.email, password: 'wrong' } }),
+    const filling = Array.from({ length: capacity }, (_, i) =>
+      h.call('POST', '/v1/sessions', { headers: from(`10.1.${i}.1`), body: { email: owner.email, password: 'wrong' } }),
     );
     await until(() => counted.counts.running === passwordHashConcurrency && passwords.outstanding() === capacity);
     const body = { token: invite.body.token, name: 'Newcomer', password: 'new member password' };
-    const refused = await h.call('POST', '/v1/invites/accept', { body });
+    const refused = await h.call('POST', '/v1/invites/accept', { headers: from('10.2.0.1'), body });
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('rate_limited');
     expect(refused.headers.get('Retry-After')).toBe('1');

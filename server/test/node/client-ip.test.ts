@@ -79,12 +79,15 @@ describe('the address the real Node server records', () => {
   it('is never the header, even when the client hung up before the event was written', async () => {
     const port = Number(new URL(base).port);
     const attempts = 5;
-    for (let i = 0; i < attempts; i++)
-      await sendAndHangUp(port, '/v1/sessions', JSON.stringify({ email: 'o@acme.test', password: `wrong ${i}` }));
     let failed: { ip: string | null }[] = [];
-    for (let tries = 0; tries < 200 && failed.length < attempts; tries++) {
-      await sleep(50);
-      failed = await events('session.failed');
+    // One at a time: one address holds at most 2 places at the password gate, and a hung-up sign-in keeps its
+    // place until its hash is done.
+    for (let i = 0; i < attempts; i++) {
+      await sendAndHangUp(port, '/v1/sessions', JSON.stringify({ email: 'o@acme.test', password: `wrong ${i}` }));
+      for (let tries = 0; tries < 200 && failed.length < i + 1; tries++) {
+        await sleep(50);
+        failed = await events('session.failed');
+      }
     }
     expect(failed).toHaveLength(attempts);
     for (const event of failed) expect(event.ip).toMatch(loopback);
