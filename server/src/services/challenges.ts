@@ -152,8 +152,8 @@ export async function startChallenge(deps: Deps, audit: EventContext, input: New
   const may = sql`${withinSendBudgets(number, input.sender, now)} AND ${challengeHolds(scope, now)}`;
   const phone = fresh ? newPhoneStatements(deps, audit, fresh, may, created, now) : null;
   const probe =
-    'id' in input.phone && input.purpose !== 'unlock' && input.purpose !== 'disable'
-      ? probeCharge(deps, scope, input.phone.id, number, input.sender)
+    input.purpose === 'enroll' || input.purpose === 'change_number'
+      ? probeCharge(deps, scope, scope.phoneId, number, input.sender)
       : null;
   await runBatch(db, [
     ...(phone ? [phone.insert] : []),
@@ -218,7 +218,10 @@ export async function resendChallenge(
       const left = after.sent_at + limits.resendAfterMs - now;
       throw tooMany('resend_too_soon', 'Wait a little before asking for another code.', left);
     }
-    throw (await whyNot(db, scope, now)) ?? (await spentBudget(db, row.number, sender, now)) ?? busy();
+    // A member's own enroll or change may go to a number that also protects accounts they cannot see: a spent
+    // budget of that number is not named to them (nor its timing), only their own.
+    const mineOnly = !sender.lead && (row.purpose === 'enroll' || row.purpose === 'change_number');
+    throw (await whyNot(db, scope, now)) ?? (await spentBudget(db, row.number, sender, now, mineOnly)) ?? busy();
   }
   deps.background(() => dispatchDue(deps));
   return toChallenge(after, now);
