@@ -176,8 +176,16 @@ describe("a member's events name only phones they can see", () => {
     expect(await seen()).toBe(0);
     await enroll(h, member.token, account.id, numbers.de);
     expect(await seen()).toBe(1);
+    // A phone deleted by a lead stays hidden: its event is about a phone by its action, row or no row.
+    const [hidden] = await h.query<{ phone_id: string }>(
+      `SELECT phone_id FROM challenges WHERE id = '${pending.body.challenge.id}'`,
+    );
+    const deleted = await h.call('DELETE', `/v1/phones/${hidden!.phone_id}`, { token: h.owner.token });
+    expect(deleted.status).toBe(200);
+    expect(await h.query(`SELECT id FROM phones WHERE id = '${hidden!.phone_id}'`)).toEqual([]);
+    expect(await seen()).toBe(1);
     // A lead still sees every phone event.
     const lead = await h.call('GET', '/v1/events', { token: h.owner.token });
-    expect((lead.body.events as { action: string }[]).filter((e) => e.action === 'phone.created')).toHaveLength(2);
+    expect((lead.body.events as { action: string }[]).filter((e) => e.action.startsWith('phone.'))).toHaveLength(3);
   });
 });
