@@ -149,7 +149,7 @@ export async function startChallenge(deps: Deps, audit: EventContext, input: New
   const context = { requester: input.sender.name, handle: input.account.handle, platform: input.account.platform };
   const { codeHash, outboxId, bodyEnc } = await prepareCode(deps, id, input.purpose, context, now);
   const created = sql`EXISTS (SELECT 1 FROM challenges WHERE id = ${id})`;
-  const may = sql`${withinSendBudgets(number, input.sender, now)} AND ${challengeHolds(scope, now)}`;
+  const may = sql`${withinSendBudgets(number, input.sender, now, input.purpose)} AND ${challengeHolds(scope, now)}`;
   const phone = fresh ? newPhoneStatements(deps, audit, fresh, may, created, now) : null;
   const probe =
     input.purpose === 'enroll' || input.purpose === 'change_number'
@@ -204,7 +204,7 @@ export async function resendChallenge(
       UPDATE challenges SET code_hash = ${codeHash}, code_version = code_version + 1, resends = resends + 1,
         sent_at = ${now}, expires_at = ${now + limits.codeLifetimeMs}
       WHERE id = ${row.id} AND status = 'pending' AND expires_at > ${now} AND resends < ${limits.resendsPerChallenge}
-        AND sent_at <= ${now - limits.resendAfterMs} AND closed_at IS NULL AND ${withinSendBudgets(row.number, sender, now)}
+        AND sent_at <= ${now - limits.resendAfterMs} AND closed_at IS NULL AND ${withinSendBudgets(row.number, sender, now, row.purpose)}
         AND ${challengeHolds(scope, now)}`),
     queueCode(deps, outboxId, row.id, bodyEnc, now, sql`c.code_hash = ${codeHash}`),
     eventInsertWhen(deps, audit, { action: 'challenge.resent', target: row.id, accountId: row.account_id }, resent),

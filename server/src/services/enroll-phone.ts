@@ -56,7 +56,7 @@ export function probeCharge(deps: Deps, scope: ChallengeScope, phoneId: string |
     SELECT ${id}, m.team_id, 'probe', NULL, coalesce(${phoneId}, ''), m.id, ${number}, 'dead', 'probe', ${now}, ${now}
     FROM members m
     WHERE m.id = ${sender.memberId} AND m.role = 'member'
-      AND (NOT ${platformFree(scope)} OR NOT ${withinNumberBudgets(number, sender, now)})
+      AND (NOT ${platformFree(scope)} OR NOT ${withinNumberBudgets(number, sender, now, scope.purpose)})
       AND ${withinMemberBudget(sender, now)}`);
   return { id, statement };
 }

@@ -1,7 +1,8 @@
-import { limits } from '@twostep/shared';
+import { limits, type Purpose } from '@twostep/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, firstRow } from '../db/db.ts';
 import { ApiError, tooMany } from '../lib/errors.ts';
+import { withinMembersShare } from './members-share.ts';
 
 const hourMs = 60 * 60_000;
 const dayMs = 24 * hourMs;
@@ -51,19 +52,20 @@ export function withinMemberBudget(sender: Sender, now: number): SQL {
 }
 
 /** The number's own budgets alone (per hour, per day), as one SQL condition. */
-export function withinNumberBudgets(number: string, sender: Sender, now: number): SQL {
-  return sql.join(
-    budgets(number, sender)
-      .filter((budget) => budget.column === 'to_number')
-      .map((budget) => sql`${sendsSince(budget, now)} < ${budget.max}`),
-    sql` AND `,
-  );
+export function withinNumberBudgets(number: string, sender: Sender, now: number, purpose?: Purpose): SQL {
+  const own = budgets(number, sender)
+    .filter((budget) => budget.column === 'to_number')
+    .map((budget) => sql`${sendsSince(budget, now)} < ${budget.max}`);
+  return sql.join([...own, withinMembersShare(number, sender.lead, purpose, now)], sql` AND `);
 }
 
 /** Every budget as one SQL condition, so a send is checked and spent in the same statement. */
-export function withinSendBudgets(number: string, sender: Sender, now: number): SQL {
+export function withinSendBudgets(number: string, sender: Sender, now: number, purpose?: Purpose): SQL {
   return sql.join(
-    budgets(number, sender).map((budget) => sql`${sendsSince(budget, now)} < ${budget.max}`),
+    [
+      ...budgets(number, sender).map((budget) => sql`${sendsSince(budget, now)} < ${budget.max}`),
+      withinMembersShare(number, sender.lead, purpose, now),
+    ],
     sql` AND `,
   );
 }

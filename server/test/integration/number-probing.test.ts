@@ -1,5 +1,6 @@
 import { limits } from '@twostep/shared';
 import { describe, expect, it } from 'vitest';
+import { membersShare } from '../../src/services/members-share.ts';
 import { enroll, enrollSetup, numbers } from '../engine.ts';
 import { type Harness, makeHarness } from '../harness.ts';
 import { nextMobile } from '../seed.ts';
@@ -187,5 +188,40 @@ describe("a member's events name only phones they can see", () => {
     // A lead still sees every phone event.
     const lead = await h.call('GET', '/v1/events', { token: h.owner.token });
     expect((lead.body.events as { action: string }[]).filter((e) => e.action.startsWith('phone.'))).toHaveLength(3);
+  });
+});
+
+describe("members' enroll codes cannot spend a protecting number's whole budget", () => {
+  it("a member enrolling a hidden team number on another platform leaves codes for that number's account", async () => {
+    const h = await makeHarness();
+    const hidden = await h.addAccount({ platform: 'instagram', handle: 'hidden' });
+    const number = nextMobile();
+    await enroll(h, h.owner.token, hidden.id, number);
+    const member = await h.addMember('member', 'Mo');
+    const mine = await h.addAccount({ platform: 'tiktok', handle: 'mine' });
+    await h.grant(mine.id, member.id);
+    const answers = [];
+    for (let i = 0; i < limits.sendsPerPhonePerHour; i++) {
+      answers.push((await startEnroll(h, member.token, mine.id, number)).status);
+    }
+    expect(answers.filter((status) => status === 202)).toHaveLength(membersShare.perHour);
+    expect(answers.filter((status) => status === 429)).toHaveLength(limits.sendsPerPhonePerHour - membersShare.perHour);
+    // The account that number protects can still be unlocked, up to the number's own budget.
+    const left = limits.sendsPerPhonePerHour - 1 - membersShare.perHour;
+    for (let i = 0; i < left; i++) {
+      expect((await h.call('POST', `/v1/accounts/${hidden.id}/unlock`, { token: h.owner.token })).status).toBe(202);
+    }
+    const over = await h.call('POST', `/v1/accounts/${hidden.id}/unlock`, { token: h.owner.token });
+    expect([over.status, over.body.error.message]).toEqual([429, expect.stringMatching(/this phone this hour/)]);
+  });
+
+  it('a number that protects no account is not held to the share', async () => {
+    const h = await makeHarness();
+    const { member, account } = await enrollSetup(h);
+    const number = nextMobile();
+    for (let i = 0; i < limits.sendsPerPhonePerHour; i++) {
+      expect((await startEnroll(h, member.token, account.id, number)).status).toBe(202);
+    }
+    expect((await startEnroll(h, member.token, account.id, number)).status).toBe(429);
   });
 });
