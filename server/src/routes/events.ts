@@ -11,10 +11,13 @@ export const eventRoutes = new Hono<AppEnv>().use(requireMember).get('/', valid(
   const query = c.req.valid('query');
   const filters = [eq(events.teamId, me.teamId)];
   // A member sees only what they did themselves, and of phones only those protecting an account granted to them
-  // (a member cannot list phones: an event naming one must not tell that a number is known to the team).
+  // now (a member cannot list phones: an event naming one must not tell that a number is known to the team).
+  // An event is about a phone by its action (phone.*, sms.*), whether or not the phone row still exists, or by
+  // a target that is a phone row.
   if (!isLead(me.role)) {
     filters.push(eq(events.actor, me.id));
-    filters.push(sql`(NOT EXISTS (SELECT 1 FROM phones p WHERE p.id = ${events.target})
+    filters.push(sql`((${events.action} NOT LIKE 'phone.%' AND ${events.action} NOT LIKE 'sms.%'
+        AND NOT EXISTS (SELECT 1 FROM phones p WHERE p.id = ${events.target}))
       OR EXISTS (SELECT 1 FROM enrollments e JOIN grants g ON g.account_id = e.account_id
         WHERE e.phone_id = ${events.target} AND g.member_id = ${me.id}))`);
   } else if (query.memberId) filters.push(eq(events.actor, query.memberId));

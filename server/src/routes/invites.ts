@@ -7,9 +7,10 @@ import { notFound } from '../lib/errors.ts';
 import { valid } from '../lib/validate.ts';
 import { requireMember, requireRole } from '../middleware/auth.ts';
 import { auditContext } from '../services/audit.ts';
-import { inviteOpen, revokeInvite } from '../services/invites.ts';
+import { creatorMayGrant, inviteOpen, revokeInvite } from '../services/invites.ts';
 
-// POST /v1/invites and /v1/invites/accept live in auth.ts; these two let a lead see and take back open invites.
+// POST /v1/invites and /v1/invites/accept live in auth.ts; these two let a lead see and take back open invites
+// (listed: only those that would still be accepted, their creator still holding the role they grant).
 // The middleware sits on each route, not on the sub-app: a `.use` here would also run for /v1/invites/accept.
 export const inviteRoutes = new Hono<AppEnv>()
   .get('/', requireMember, requireRole('lead'), async (c) => {
@@ -17,7 +18,7 @@ export const inviteRoutes = new Hono<AppEnv>()
     const rows = await db
       .select()
       .from(invites)
-      .where(and(eq(invites.teamId, c.var.member.teamId), sql`${inviteOpen(clock.now())}`))
+      .where(and(eq(invites.teamId, c.var.member.teamId), sql`${inviteOpen(clock.now())} AND ${creatorMayGrant}`))
       .orderBy(asc(invites.createdAt), asc(invites.id));
     const list: OpenInvite[] = rows.map((row) => ({
       id: row.id,

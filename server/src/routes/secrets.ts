@@ -1,14 +1,13 @@
 import { idParam, secretBody } from '@twostep/shared';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { firstRow, runBatch, type Statement } from '../db/db.ts';
-import { secrets } from '../db/schema.ts';
 import type { AppEnv } from '../deps.ts';
 import { decryptField, encryptField } from '../lib/crypto.ts';
 import { valid } from '../lib/validate.ts';
 import { requireMember } from '../middleware/auth.ts';
-import { auditContext, eventInsert, eventInsertWhen } from '../services/audit.ts';
-import { requireLeadOrUnlock, requireUnlock, secretAccess, unlockRequired } from '../services/secret-access.ts';
+import { auditContext, eventInsertWhen } from '../services/audit.ts';
+import { requireLeadOrUnlock, secretAccess, unlockRequired } from '../services/secret-access.ts';
 import { visibleAccount } from './accounts.ts';
 
 const passwordField = (accountId: string) => ({ table: 'secrets', column: 'password_enc', rowId: accountId });
@@ -18,15 +17,25 @@ export const secretRoutes = new Hono<AppEnv>()
   .get('/:id/secret', valid('param', idParam), async (c) => {
     const { db, keys } = c.var.deps;
     const account = await visibleAccount(c, c.req.valid('param').id);
-    await requireUnlock(c, account.id);
-    // Every read is an audit event; reading is not a change, so the event comes first and the read follows it.
-    await eventInsert(c.var.deps, auditContext(c), {
-      action: 'secret.read',
-      target: account.id,
-      accountId: account.id,
-    });
-    const [row] = await db.select().from(secrets).where(eq(secrets.accountId, account.id));
-    const password = row ? await decryptField(keys, passwordField(account.id), row.passwordEnc) : null;
+    // Every read is an audit event, in the read's own batch and on the same rule: the row comes back (its
+    // password, or null when none is stored) only where the unlock and the access hold in that very statement.
+    const { read } = secretAccess(c, account.id);
+    const [, readRows] = await runBatch(db, [
+      eventInsertWhen(
+        c.var.deps,
+        auditContext(c),
+        { action: 'secret.read', target: account.id, accountId: account.id },
+        read,
+      ),
+      db.run(sql`SELECT (SELECT password_enc FROM secrets WHERE account_id = ${account.id}) AS password_enc
+        WHERE ${read}`),
+    ]);
+    const row = readRows.rows[0] as unknown as { password_enc: string | null } | undefined;
+    if (!row) {
+      await visibleAccount(c, account.id);
+      throw unlockRequired();
+    }
+    const password = row.password_enc ? await decryptField(keys, passwordField(account.id), row.password_enc) : null;
     return c.json({ loginName: account.loginName, password }, 200);
   })
 

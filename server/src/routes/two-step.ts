@@ -118,8 +118,11 @@ export const twoStepRoutes = new Hono<AppEnv>()
     }
     if (!isLead(c.var.member.role))
       throw new ApiError('forbidden', 'Only a lead may turn two-step off without a code.');
-    const enrolled = sql`EXISTS (SELECT 1 FROM enrollments WHERE account_id = ${account.id})`;
-    await runBatch(db, [
+    // Decided again in the batch on the role as it is then: a demotion racing this request changes nothing.
+    const me = c.var.member.id;
+    const enrolled = sql`EXISTS (SELECT 1 FROM enrollments WHERE account_id = ${account.id})
+      AND EXISTS (SELECT 1 FROM members WHERE id = ${me} AND removed_at IS NULL AND role IN ('lead', 'owner'))`;
+    const [, , , gone] = await runBatch(db, [
       // What the lost phone consented to (unlocks, open codes) ends with it, before its binding goes.
       ...endConsents(db, account.id, c.var.deps.clock.now(), enrolled),
       eventInsertWhen(
@@ -134,9 +137,13 @@ export const twoStepRoutes = new Hono<AppEnv>()
         },
         enrolled,
       ),
-      db.run(sql`DELETE FROM enrollments WHERE account_id = ${account.id}`),
+      db.run(sql`DELETE FROM enrollments WHERE account_id = ${account.id} AND ${enrolled}`),
     ]);
-    return c.json({ account: await visibleAccount(c, account.id) }, 200);
+    const after = await visibleAccount(c, account.id);
+    if (gone.rowsAffected === 0 && after.twoStep.phone) {
+      throw new ApiError('forbidden', 'Only a lead may turn two-step off without a code.');
+    }
+    return c.json({ account: after }, 200);
   })
 
   .post('/:id/unlock', valid('param', idParam), async (c) => {

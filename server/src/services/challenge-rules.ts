@@ -2,7 +2,7 @@ import type { Platform, Purpose } from '@twostep/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, firstRow } from '../db/db.ts';
 import { ApiError, notFound, tooMany } from '../lib/errors.ts';
-import { busy, type Sender, spentBudget } from './send-budgets.ts';
+import { busy, numberBudgetRefused, type Sender, spentBudget } from './send-budgets.ts';
 
 /** What a challenge is about: enough to state, in SQL, when it may still be sent or used. */
 export type ChallengeScope = {
@@ -96,8 +96,11 @@ export async function whyNot(db: Db, scope: ChallengeScope, now: number): Promis
 }
 
 /**
- * Why a challenge was not created. For a member's enroll or change, a spent budget comes before any rule about
- * the number, so once the budget is spent a number in use and a free one answer alike; a charged probe answers 409.
+ * Why a challenge was not created. For a member's enroll or change the number may be one they cannot see, so
+ * nothing about it answers for free: their own budget comes first (once it is spent, a number in use, a number
+ * whose budget is spent and a free one answer alike), and an attempt refused by the number (in use on the
+ * platform, or its own budget spent) was charged as a probe: 409 for a number in use, else a 429 naming only
+ * their budget (`numberBudgetRefused`). Leads see every phone: the rules, then whichever budget is spent.
  */
 export async function whyNotCreated(
   db: Db,
@@ -107,10 +110,14 @@ export async function whyNotCreated(
   probeId: string | undefined,
   now: number,
 ) {
-  const probed = probeId ? await firstRow(db, sql`SELECT 1 AS yes FROM outbox WHERE id = ${probeId}`) : undefined;
   const rules = () => whyNot(db, scope, now);
-  const budget = () => spentBudget(db, number, sender, now);
   const aboutNumber = scope.purpose === 'enroll' || scope.purpose === 'change_number';
-  const [first, second] = aboutNumber && !sender.lead && !probed ? [budget, rules] : [rules, budget];
-  return (await first()) ?? (await second()) ?? busy();
+  if (!aboutNumber || sender.lead) return (await rules()) ?? (await spentBudget(db, number, sender, now)) ?? busy();
+  const probed = probeId ? await firstRow(db, sql`SELECT 1 AS yes FROM outbox WHERE id = ${probeId}`) : undefined;
+  if (probed) return (await rules()) ?? numberBudgetRefused();
+  const mine = await spentBudget(db, number, sender, now, true);
+  if (mine) return mine;
+  const rule = await rules();
+  // Not charged, yet refused by the number: only a race with the member's own budget; say nothing about it.
+  return rule && rule.code !== 'number_in_use_on_platform' ? rule : busy();
 }

@@ -149,11 +149,11 @@ export async function startChallenge(deps: Deps, audit: EventContext, input: New
   const context = { requester: input.sender.name, handle: input.account.handle, platform: input.account.platform };
   const { codeHash, outboxId, bodyEnc } = await prepareCode(deps, id, input.purpose, context, now);
   const created = sql`EXISTS (SELECT 1 FROM challenges WHERE id = ${id})`;
-  const may = sql`${withinSendBudgets(number, input.sender, now)} AND ${challengeHolds(scope, now)}`;
+  const may = sql`${withinSendBudgets(number, input.sender, now, input.purpose)} AND ${challengeHolds(scope, now)}`;
   const phone = fresh ? newPhoneStatements(deps, audit, fresh, may, created, now) : null;
   const probe =
-    'id' in input.phone && input.purpose !== 'unlock' && input.purpose !== 'disable'
-      ? probeCharge(deps, scope, input.phone.id, number, input.sender)
+    input.purpose === 'enroll' || input.purpose === 'change_number'
+      ? probeCharge(deps, scope, scope.phoneId, number, input.sender)
       : null;
   await runBatch(db, [
     ...(phone ? [phone.insert] : []),
@@ -204,7 +204,7 @@ export async function resendChallenge(
       UPDATE challenges SET code_hash = ${codeHash}, code_version = code_version + 1, resends = resends + 1,
         sent_at = ${now}, expires_at = ${now + limits.codeLifetimeMs}
       WHERE id = ${row.id} AND status = 'pending' AND expires_at > ${now} AND resends < ${limits.resendsPerChallenge}
-        AND sent_at <= ${now - limits.resendAfterMs} AND closed_at IS NULL AND ${withinSendBudgets(row.number, sender, now)}
+        AND sent_at <= ${now - limits.resendAfterMs} AND closed_at IS NULL AND ${withinSendBudgets(row.number, sender, now, row.purpose)}
         AND ${challengeHolds(scope, now)}`),
     queueCode(deps, outboxId, row.id, bodyEnc, now, sql`c.code_hash = ${codeHash}`),
     eventInsertWhen(deps, audit, { action: 'challenge.resent', target: row.id, accountId: row.account_id }, resent),
@@ -218,7 +218,10 @@ export async function resendChallenge(
       const left = after.sent_at + limits.resendAfterMs - now;
       throw tooMany('resend_too_soon', 'Wait a little before asking for another code.', left);
     }
-    throw (await whyNot(db, scope, now)) ?? (await spentBudget(db, row.number, sender, now)) ?? busy();
+    // A member's own enroll or change may go to a number that also protects accounts they cannot see: a spent
+    // budget of that number is not named to them (nor its timing), only their own.
+    const mineOnly = !sender.lead && (row.purpose === 'enroll' || row.purpose === 'change_number');
+    throw (await whyNot(db, scope, now)) ?? (await spentBudget(db, row.number, sender, now, mineOnly)) ?? busy();
   }
   deps.background(() => dispatchDue(deps));
   return toChallenge(after, now);

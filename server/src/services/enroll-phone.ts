@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts';
 import { newId } from '../lib/crypto.ts';
 import { type EventContext, eventInsertWhen } from './audit.ts';
 import { type ChallengeScope, platformFree } from './challenge-rules.ts';
-import { type Sender, withinMemberBudget } from './send-budgets.ts';
+import { type Sender, withinMemberBudget, withinNumberBudgets } from './send-budgets.ts';
 
 /** A number new to the team, named by an enroll or a change: its phone row exists only with its challenge. */
 export type NewPhone = { number: string; label: string | null };
@@ -41,20 +41,22 @@ export function newPhoneStatements(
 }
 
 /**
- * A member's attempt with a number that already protects another account on the platform sends nothing but
- * costs their hourly send budget like a send, so probing numbers they cannot see is no free oracle. A
- * 'probe' row of the outbox is never delivered, and counts for the member's budget only (never the number's,
- * so probing cannot block the codes of the account that number protects). Leads see every phone: not charged.
+ * A member's attempt with a number that already protects another account on the platform, or whose own send
+ * budget is spent, sends nothing but costs their hourly send budget like a send, so probing numbers they
+ * cannot see is no free oracle. A 'probe' row of the outbox is never delivered, and counts for the member's
+ * budget only (never the number's, so probing cannot block the codes of the account that number protects).
+ * Leads see every phone: not charged.
  */
-export function probeCharge(deps: Deps, scope: ChallengeScope, phoneId: string, number: string, sender: Sender) {
+export function probeCharge(deps: Deps, scope: ChallengeScope, phoneId: string | SQL, number: string, sender: Sender) {
   const now = deps.clock.now();
   const id = newId(now);
   const statement = deps.db.run(sql`
     INSERT INTO outbox (id, team_id, kind, challenge_id, phone_id, member_id, to_number, status, last_error,
                         next_attempt_at, created_at)
-    SELECT ${id}, m.team_id, 'probe', NULL, ${phoneId}, m.id, ${number}, 'dead', 'number_in_use_on_platform', ${now}, ${now}
+    SELECT ${id}, m.team_id, 'probe', NULL, coalesce(${phoneId}, ''), m.id, ${number}, 'dead', 'probe', ${now}, ${now}
     FROM members m
-    WHERE m.id = ${sender.memberId} AND m.role = 'member' AND NOT ${platformFree(scope)}
+    WHERE m.id = ${sender.memberId} AND m.role = 'member'
+      AND (NOT ${platformFree(scope)} OR NOT ${withinNumberBudgets(number, sender, now, scope.purpose)})
       AND ${withinMemberBudget(sender, now)}`);
   return { id, statement };
 }

@@ -144,3 +144,16 @@ describe('an invite lives only as long as its creator may make it', () => {
     expect((await accept(h, spare.token)).status).toBe(410);
   });
 });
+
+describe('the list shows only invites that would still be accepted', () => {
+  it("an open invite whose creator no longer holds a lead's role is not listed (nor accepted)", async () => {
+    const h = await makeHarness();
+    const lead = await h.addMember('lead', 'Lena');
+    const kept = await invite(h, h.owner.token);
+    const orphan = await invite(h, lead.token);
+    // As a demotion racing the invite's creation would leave it: open, its creator a member now.
+    await h.query(`UPDATE members SET role = 'member' WHERE id = '${lead.id}'`);
+    expect(await openIds(h)).toEqual([kept.id]);
+    expect((await accept(h, orphan.token)).status).not.toBe(201);
+  });
+});

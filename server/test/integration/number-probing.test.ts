@@ -1,5 +1,6 @@
 import { limits } from '@twostep/shared';
 import { describe, expect, it } from 'vitest';
+import { membersShare } from '../../src/services/members-share.ts';
 import { enroll, enrollSetup, numbers } from '../engine.ts';
 import { type Harness, makeHarness } from '../harness.ts';
 import { nextMobile } from '../seed.ts';
@@ -91,6 +92,66 @@ describe('a number already in use is no free oracle for a member', () => {
     expect(await count(h, `SELECT count(*) AS n FROM outbox WHERE to_number = '${taken}' AND kind = 'code'`)).toBe(1);
   });
 
+  async function spendNumberBudget(h: Harness, number: string) {
+    const teamId = (await h.query<{ id: string }>('SELECT id FROM teams'))[0]!.id;
+    const sent = await count(h, `SELECT count(*) AS n FROM outbox WHERE to_number = '${number}' AND kind = 'code'`);
+    for (let i = sent; i < limits.sendsPerPhonePerHour; i++) {
+      await h.query(`INSERT INTO outbox (id, team_id, kind, phone_id, to_number, status, next_attempt_at, created_at)
+        VALUES ('spent-${i}', '${teamId}', 'code', 'x', '${number}', 'sent', 0, ${h.clock.now() - 60_000 * (i + 1)})`);
+    }
+  }
+
+  it("a hidden number whose own budget is spent is charged to the member and names only the member's budget", async () => {
+    const h = await makeHarness();
+    const { member, account } = await enrollSetup(h, { platform: 'tiktok' });
+    const taken = await hiddenNumber(h);
+    await spendNumberBudget(h, taken);
+    const answers = [];
+    for (let i = 0; i < limits.sendsPerMemberPerHour + 10; i++)
+      answers.push(await startEnroll(h, member.token, account.id, taken));
+    for (const answer of answers) {
+      expect([answer.status, answer.body.error.code]).toEqual([429, 'rate_limited']);
+      expect(answer.body.error.message).not.toMatch(/phone|number/i);
+    }
+    // Charged like a send, with a fixed hour that says nothing about when that number last got codes.
+    const charged = answers.slice(0, limits.sendsPerMemberPerHour);
+    for (const answer of charged) expect(answer.headers.get('retry-after')).toBe('3600');
+    expect(await count(h, `SELECT count(*) AS n FROM outbox WHERE member_id = '${member.id}' AND kind = 'probe'`)).toBe(
+      limits.sendsPerMemberPerHour,
+    );
+    const after = answers.at(-1)!;
+    expect(after.body.error.message).toMatch(/you this hour/);
+    const fresh = await startEnroll(h, member.token, account.id, nextMobile());
+    expect(fresh.body).toEqual(after.body);
+    expect(await count(h, `SELECT count(*) AS n FROM outbox WHERE to_number = '${taken}' AND kind = 'code'`)).toBe(
+      limits.sendsPerPhonePerHour,
+    );
+  });
+
+  it('once the budget is spent, a free number, one in use and one whose own budget is spent answer alike', async () => {
+    const h = await makeHarness();
+    const { member, account } = await enrollSetup(h);
+    const inUse = await hiddenNumber(h);
+    const active = nextMobile();
+    const other = await h.addAccount({ platform: 'x', handle: 'busy' });
+    await enroll(h, h.owner.token, other.id, active);
+    await spendNumberBudget(h, active);
+    for (let i = 0; i < limits.sendsPerMemberPerHour; i++) {
+      expect((await startEnroll(h, member.token, account.id, nextMobile())).status).toBe(202);
+    }
+    const answers = [
+      await startEnroll(h, member.token, account.id, nextMobile()),
+      await startEnroll(h, member.token, account.id, inUse),
+      await startEnroll(h, member.token, account.id, active),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).toBe(429);
+      expect(answer.body).toEqual(answers[0]!.body);
+      expect(answer.headers.get('retry-after')).toBe(answers[0]!.headers.get('retry-after'));
+    }
+    expect(answers[0]!.body.error.message).toMatch(/you this hour/);
+  });
+
   it('a lead is not charged (leads see every phone anyway)', async () => {
     const h = await makeHarness();
     const account = await h.addAccount({ platform: 'instagram', handle: 'mine' });
@@ -116,8 +177,51 @@ describe("a member's events name only phones they can see", () => {
     expect(await seen()).toBe(0);
     await enroll(h, member.token, account.id, numbers.de);
     expect(await seen()).toBe(1);
+    // A phone deleted by a lead stays hidden: its event is about a phone by its action, row or no row.
+    const [hidden] = await h.query<{ phone_id: string }>(
+      `SELECT phone_id FROM challenges WHERE id = '${pending.body.challenge.id}'`,
+    );
+    const deleted = await h.call('DELETE', `/v1/phones/${hidden!.phone_id}`, { token: h.owner.token });
+    expect(deleted.status).toBe(200);
+    expect(await h.query(`SELECT id FROM phones WHERE id = '${hidden!.phone_id}'`)).toEqual([]);
+    expect(await seen()).toBe(1);
     // A lead still sees every phone event.
     const lead = await h.call('GET', '/v1/events', { token: h.owner.token });
-    expect((lead.body.events as { action: string }[]).filter((e) => e.action === 'phone.created')).toHaveLength(2);
+    expect((lead.body.events as { action: string }[]).filter((e) => e.action.startsWith('phone.'))).toHaveLength(3);
+  });
+});
+
+describe("members' enroll codes cannot spend a protecting number's whole budget", () => {
+  it("a member enrolling a hidden team number on another platform leaves codes for that number's account", async () => {
+    const h = await makeHarness();
+    const hidden = await h.addAccount({ platform: 'instagram', handle: 'hidden' });
+    const number = nextMobile();
+    await enroll(h, h.owner.token, hidden.id, number);
+    const member = await h.addMember('member', 'Mo');
+    const mine = await h.addAccount({ platform: 'tiktok', handle: 'mine' });
+    await h.grant(mine.id, member.id);
+    const answers = [];
+    for (let i = 0; i < limits.sendsPerPhonePerHour; i++) {
+      answers.push((await startEnroll(h, member.token, mine.id, number)).status);
+    }
+    expect(answers.filter((status) => status === 202)).toHaveLength(membersShare.perHour);
+    expect(answers.filter((status) => status === 429)).toHaveLength(limits.sendsPerPhonePerHour - membersShare.perHour);
+    // The account that number protects can still be unlocked, up to the number's own budget.
+    const left = limits.sendsPerPhonePerHour - 1 - membersShare.perHour;
+    for (let i = 0; i < left; i++) {
+      expect((await h.call('POST', `/v1/accounts/${hidden.id}/unlock`, { token: h.owner.token })).status).toBe(202);
+    }
+    const over = await h.call('POST', `/v1/accounts/${hidden.id}/unlock`, { token: h.owner.token });
+    expect([over.status, over.body.error.message]).toEqual([429, expect.stringMatching(/this phone this hour/)]);
+  });
+
+  it('a number that protects no account is not held to the share', async () => {
+    const h = await makeHarness();
+    const { member, account } = await enrollSetup(h);
+    const number = nextMobile();
+    for (let i = 0; i < limits.sendsPerPhonePerHour; i++) {
+      expect((await startEnroll(h, member.token, account.id, number)).status).toBe(202);
+    }
+    expect((await startEnroll(h, member.token, account.id, number)).status).toBe(429);
   });
 });

@@ -177,3 +177,43 @@ describe("a phone's consent ends with the phone", () => {
     expect(await protectedBy(h, account.id)).toBe(mine);
   });
 });
+
+describe("a forced off decides the lead's role in its own batch", () => {
+  it('a demotion racing a forced off: the off never runs after the demotion', async () => {
+    const h = await makeHarness();
+    const account = await h.addAccount({ platform: 'instagram', handle: 'raced' });
+    const lead = await h.addMember('lead', 'Lena');
+    await enroll(h, h.owner.token, account.id, numbers.de);
+    const [enrollment] = await h.query<Record<string, unknown>>(
+      `SELECT team_id, phone_id FROM enrollments WHERE account_id = '${account.id}'`,
+    );
+    const settle = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    for (let trial = 0; trial < 20; trial++) {
+      await h.query(`UPDATE members SET role = 'lead' WHERE id = '${lead.id}'`);
+      await h.query(`INSERT INTO enrollments (account_id, team_id, phone_id, enabled_at)
+        VALUES ('${account.id}', '${enrollment!.team_id}', '${enrollment!.phone_id}', ${h.clock.now()})
+        ON CONFLICT DO NOTHING`);
+      const [off] = await Promise.all([
+        h.call('DELETE', `/v1/accounts/${account.id}/two-step`, {
+          token: lead.token,
+          body: { force: true, reason: 'phone lost' },
+        }),
+        settle(trial % 5).then(() =>
+          h.call('PATCH', `/v1/members/${lead.id}`, { token: h.owner.token, body: { role: 'member' } }),
+        ),
+      ]);
+      const [last] = await h.query<{ action: string }>(
+        `SELECT action FROM events WHERE action IN ('two_step.disabled', 'member.role_changed') ORDER BY rowid DESC LIMIT 1`,
+      );
+      // The demotion is last, or the off was refused: it never runs on a role already taken away.
+      expect(last!.action).toBe('member.role_changed');
+      if (off.status === 200) expect(off.body.account.twoStep.phone).toBeNull();
+      else {
+        expect([off.status, off.body.error.code]).toEqual([403, 'forbidden']);
+        expect(await protectedBy(h, account.id)).toBe(numbers.de);
+      }
+    }
+  });
+});

@@ -200,3 +200,43 @@ describe('backup codes', () => {
     expect(Date.parse(counts.body.updatedAt)).toBe(h.clock.now());
   });
 });
+
+describe('reading the password is decided in the read itself', () => {
+  it('a grant removed while a read runs: no read answers after it, and no secret.read event follows it', async () => {
+    const h = await makeHarness();
+    const { member, account } = await unlockedMember(h);
+    await h.call('PUT', `/v1/accounts/${account.id}/secret`, {
+      token: h.owner.token,
+      body: { password: 'pa55 word!' },
+    });
+    const [team] = await h.query<{ id: string }>('SELECT id FROM teams');
+    // The removal starts a little later each trial, so it lands at a different step of the read. (On the
+    // in-memory database a request runs its queries without yielding: the race shows on the others.)
+    const yields = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    for (let trial = 0; trial < 60; trial++) {
+      if (trial > 0) {
+        // Granted and unlocked again (as a grant and an unlock would leave it), for the next race.
+        const now = h.clock.now();
+        await h.query(`INSERT INTO grants (account_id, member_id, team_id, granted_at)
+          VALUES ('${account.id}', '${member.id}', '${team!.id}', ${now})`);
+        await h.query(`INSERT INTO unlocks (id, team_id, account_id, member_id, until, created_at)
+          VALUES ('race-${trial}', '${team!.id}', '${account.id}', '${member.id}', ${now + 60_000}, ${now})`);
+      }
+      const [read] = await Promise.all([
+        h.call('GET', `/v1/accounts/${account.id}/secret`, { token: member.token }),
+        yields(trial).then(() =>
+          h.call('DELETE', `/v1/accounts/${account.id}/grants/${member.id}`, { token: h.owner.token }),
+        ),
+      ]);
+      const order = await h.query<{ action: string }>(
+        `SELECT action FROM events WHERE action IN ('secret.read', 'grant.removed') ORDER BY rowid DESC LIMIT 1`,
+      );
+      // The last of the two is the removal: a read either happened entirely before it or not at all.
+      expect(order).toEqual([{ action: 'grant.removed' }]);
+      if (read.status === 200) expect(read.body.password).toBe('pa55 word!');
+      else expect([read.status, read.body.error.code]).toEqual([404, 'not_found']);
+    }
+  });
+});
