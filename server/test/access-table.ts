@@ -93,7 +93,8 @@ export const routeAccess: Record<string, RouteAccess> = {
   })),
   'POST /v1/invites/accept': anyone(201, async (x) => ({
     path: '/v1/invites/accept',
-    body: { token: await x.newInviteToken(), name: 'Newcomer', password: 'newcomer password' },
+    // Names are unique in the team and hold at most two digits: each newcomer gets a name of letters.
+    body: { token: await x.newInviteToken(), name: `Newcomer ${lettersOf(x.unique())}`, password: 'newcomer password' },
   })),
   'GET /v1/invites': lead(200, () => ({ path: '/v1/invites' })),
   'DELETE /v1/invites/:id': lead(204, async (x) => {
@@ -190,3 +191,7 @@ export const routeAccess: Record<string, RouteAccess> = {
     headers: { 'Content-Type': 'text/csv' },
   })),
 };
+
+function lettersOf(n: number): string {
+  return (n >= 26 ? lettersOf(Math.floor(n / 26)) : '') + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[n % 26];
+}

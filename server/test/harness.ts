@@ -112,7 +112,14 @@ export async function makeHarness(
   // A name holds at most two digits, so the default one counts in letters: Member B, Member C, … Member BA.
   const inLetters = (n: number): string =>
     (n >= 26 ? inLetters(Math.floor(n / 26)) : '') + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[n % 26];
-  async function addMember(role: Exclude<Role, 'owner'> | 'owner' = 'member', name = `Member ${inLetters(++counter)}`) {
+  // Names are unique among active members (409 duplicate_member): a name asked for twice gets a letter after it.
+  const names = new Set<string>(['olivia owner']);
+  async function addMember(
+    role: Exclude<Role, 'owner'> | 'owner' = 'member',
+    asked = `Member ${inLetters(++counter)}`,
+  ) {
+    const name = names.has(asked.toLowerCase()) ? `${asked} ${inLetters(++counter)}` : asked;
+    names.add(name.toLowerCase());
     const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${counter}@acme.test`;
     const invite = await call('POST', '/v1/invites', {
       token: owner.body.token,
@@ -121,6 +128,7 @@ export async function makeHarness(
     const accepted = await call('POST', '/v1/invites/accept', {
       body: { token: invite.body.token, name, password: 'member password 123' },
     });
+    if (accepted.status !== 201) throw new Error(`addMember: ${accepted.status} ${JSON.stringify(accepted.body)}`);
     if (role === 'owner')
       await call('PATCH', `/v1/members/${accepted.body.member.id}`, { token: owner.body.token, body: { role } });
     return { id: accepted.body.member.id as string, token: accepted.body.token as string, email, name };
