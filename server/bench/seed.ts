@@ -119,7 +119,7 @@ export async function seedTeam(url: string, size: SeedSize): Promise<Seeded> {
 
   // Grants: the first member has 50; the next members each get their own accounts with a phone, to unlock.
   const grants: (string | number)[][] = [];
-  for (let g = 0; g < 50; g++)
+  for (let g = 0; g < 50 && size.accounts >= 50; g++)
     grants.push([accountIds[g * Math.floor(size.accounts / 50)]!, memberIds[5]!, teamId, now]);
   const senders: Seeded['senders'] = [];
   for (let s = 0; s < Math.min(size.members - 10, Math.floor(withPhone.length / size.sendersGrants)); s++) {

@@ -32,22 +32,23 @@ function describeError(error: unknown): string {
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
 
+  // Headers are set before the answer exists: touching a finished response's headers makes @hono/node-server
+  // build a whole Response, for every request.
   app.use(async (c, next) => {
     c.set('deps', deps);
-    await next();
     c.header('Cache-Control', 'no-store');
     c.header('X-Content-Type-Options', 'nosniff');
+    await next();
   });
-  app.use(
-    cors({
-      origin: (origin) =>
-        extensionOrigin.test(origin) || deps.settings.allowedOrigins.includes(origin) ? origin : null,
-      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowHeaders: ['Authorization', 'Content-Type'],
-      exposeHeaders: ['Retry-After'],
-      maxAge: 600,
-    }),
-  );
+  // CORS only concerns browsers, which always send Origin; hono's cors writes headers on c.res before the route runs.
+  const corsHeaders = cors({
+    origin: (origin) => (extensionOrigin.test(origin) || deps.settings.allowedOrigins.includes(origin) ? origin : null),
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowHeaders: ['Authorization', 'Content-Type'],
+    exposeHeaders: ['Retry-After'],
+    maxAge: 600,
+  });
+  app.use((c, next) => (c.req.header('origin') === undefined ? next() : corsHeaders(c, next)));
   app.use(async (c, next) => {
     if (!bodyMethods.has(c.req.method)) return next();
     const length = c.req.header('content-length');
