@@ -49,10 +49,13 @@ export function findingPageQuery(
     const room = taken.length ? sql`max(0, ${page.rows} - ${sql.join(taken, sql` - `)})` : sql`${page.rows}`;
     return sql`${arm.name} AS (SELECT ${sql.raw(String(arm.index))} AS kind_index, * FROM (${arm.query}) LIMIT ${room})`;
   });
-  const union: SQL = sql.join(
-    arms.map((arm) => sql`SELECT * FROM ${arm.name}`),
-    sql` UNION ALL `,
-  );
+  // Unions of two terms, nested: D1 caps the terms of one compound SELECT below the nine kinds.
+  const union = arms
+    .slice(1)
+    .reduce<SQL>(
+      (left, arm) => sql`SELECT * FROM (${left}) UNION ALL SELECT * FROM ${arm.name}`,
+      sql`SELECT * FROM ${arms[0]!.name}`,
+    );
   return db.all<RawRow>(sql`WITH ${sql.join(ctes, sql`, `)} ${union}`);
 }
 
@@ -64,26 +67,51 @@ const compare = (a: RawRow, b: RawRow) => {
   return x[0]! < y[0]! ? -1 : x[0]! > y[0]! ? 1 : x[1]! < y[1]! ? -1 : x[1]! > y[1]! ? 1 : 0;
 };
 
+const columns = [
+  'kind_index',
+  'account_id',
+  'platform',
+  'handle',
+  'client',
+  'phone_id',
+  'phone_number',
+  'member_id',
+  'member_name',
+  'protects',
+  'platform_list',
+  'last_code',
+  'unused',
+  'granted',
+  'others',
+] as const satisfies readonly (keyof RawRow)[];
+
+// A raw select run inside a batch answers objects on libSQL and value arrays (in column order) on D1.
+const asObject = (row: RawRow | unknown[]): RawRow =>
+  Array.isArray(row) ? (Object.fromEntries(columns.map((name, i) => [name, row[i]])) as RawRow) : row;
+
 /** The page's rows in report order, as the per-kind queries name their columns. */
-export function pageRows(raw: RawRow[]): PageRow[] {
-  return [...raw].sort(compare).map((r) => ({
-    kind: findingKinds[Number(r.kind_index)]!,
-    index: Number(r.kind_index),
-    row: {
-      accountId: r.account_id,
-      platform: r.platform,
-      handle: r.handle,
-      client: r.client,
-      phoneId: r.phone_id,
-      number: r.phone_number,
-      memberId: r.member_id,
-      memberName: r.member_name,
-      protects: r.protects,
-      platforms: r.platform_list,
-      lastCode: r.last_code,
-      unused: r.unused,
-      granted: r.granted,
-      others: r.others,
-    } as FindingQueryRow,
-  }));
+export function pageRows(raw: (RawRow | unknown[])[]): PageRow[] {
+  return raw
+    .map(asObject)
+    .sort(compare)
+    .map((r) => ({
+      kind: findingKinds[Number(r.kind_index)]!,
+      index: Number(r.kind_index),
+      row: {
+        accountId: r.account_id,
+        platform: r.platform,
+        handle: r.handle,
+        client: r.client,
+        phoneId: r.phone_id,
+        number: r.phone_number,
+        memberId: r.member_id,
+        memberName: r.member_name,
+        protects: r.protects,
+        platforms: r.platform_list,
+        lastCode: r.last_code,
+        unused: r.unused,
+        granted: r.granted,
+        others: r.others,
+      } as FindingQueryRow,
+    }));
 }
