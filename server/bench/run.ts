@@ -1,201 +1,300 @@
-// `npm run bench`: figures for the API's hot paths, in process (no HTTP socket), on a libSQL file and in memory.
-// Prints operations per second, median and 99th percentile latency, and the ratios that matter.
+// `npm run bench` (not part of npm test): Twostep at agency scale against ceilings measured in the same run.
+// Seeds 10,000 accounts on a libSQL file, starts the compiled server with plain node, a bare Hono hello-world
+// and a raw @libsql/client write loop, loads each with autocannon from its own process, and prints a table of
+// req/s, p50 and p99, the ratio to the ceiling and PASS or MISS against the targets of issue 10.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
-import { createApp } from '../src/app.ts';
-import { openDatabase } from '../src/db/client.ts';
-import type { Deps } from '../src/deps.ts';
-import { deriveKeys, hashPassword, newId } from '../src/lib/crypto.ts';
-import { passwordGate } from '../src/lib/password-gate.ts';
-import { loadBench } from './load.ts';
-
-type Figures = { name: string; ops: number; p50: number; p99: number };
-
-async function measure(name: string, iterations: number, run: (i: number) => Promise<unknown>): Promise<Figures> {
-  for (let i = 0; i < Math.min(20, iterations); i++) await run(i); // warm-up
-  const times: number[] = [];
-  const start = performance.now();
-  for (let i = 0; i < iterations; i++) {
-    const t = performance.now();
-    await run(i);
-    times.push(performance.now() - t);
-  }
-  const total = performance.now() - start;
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-  return { name, ops: (iterations / total) * 1000, p50: at(0.5), p99: at(0.99) };
-}
-
-async function setUp(url: string) {
-  const database = await openDatabase(url);
-  const deps: Deps = {
-    db: database.db,
-    clock: { now: () => Date.now() },
-    sms: { name: 'twilio', send: async () => ({ ok: true, providerId: null }) },
-    keys: await deriveKeys('bench-secret-bench-secret-bench-secret-0123'),
-    passwords: passwordGate(),
-    clientAddress: () => null,
-    settings: { version: 'bench', smsAllowedCountries: [], allowedOrigins: [] },
-    background: (task) => void task(),
-    log: () => {},
-  };
-  const app = createApp(deps);
-  const call = async (method: string, path: string, token?: string, body?: unknown) => {
-    const response = await app.request(path, {
-      method,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: the benchmark reads whatever the contract answers.
-    return { status: response.status, body: (await response.json().catch(() => null)) as any };
-  };
-  const owner = (
-    await call('POST', '/v1/setup', undefined, {
-      team: 'Bench',
-      name: 'Olivia',
-      email: 'o@b.test',
-      password: 'bench password 1',
-    })
-  ).body;
-  const invite = (await call('POST', '/v1/invites', owner.token, { email: 'm@b.test', role: 'member' })).body;
-  const member = (
-    await call('POST', '/v1/invites/accept', undefined, {
-      token: invite.token,
-      name: 'Mia',
-      password: 'bench password 2',
-    })
-  ).body;
-
-  // 5,000 accounts, 2,500 of them protected by their own phone; the member is granted 500.
-  const [team] = await database.db.all<{ id: string }>(sql`SELECT id FROM teams`);
-  const now = Date.now();
-  const accounts = Array.from({ length: 5000 }, (_, i) => ({
-    id: newId(now),
-    handle: `brand${i}`,
-    platform: ['instagram', 'facebook', 'tiktok', 'x', 'linkedin'][i % 5]!,
-  }));
-  for (let i = 0; i < accounts.length; i += 500) {
-    const slice = accounts.slice(i, i + 500);
-    await database.db.run(
-      sql.raw(
-        `INSERT INTO accounts (id, team_id, platform, handle, client, created_at, updated_at) VALUES ${slice
-          .map(
-            (a, j) =>
-              `('${a.id}', '${team!.id}', '${a.platform}', '${a.handle}', 'Client ${(i + j) % 40}', ${now}, ${now})`,
-          )
-          .join(', ')}`,
-      ),
-    );
-    await database.db.run(
-      sql.raw(
-        `INSERT INTO phones (id, team_id, number, created_at) VALUES ${slice
-          .filter((_, j) => (i + j) % 2 === 0)
-          .map((a, j) => `('p${a.id}', '${team!.id}', '+49151${String(10_000_000 + i + j * 2)}', ${now})`)
-          .join(', ')}`,
-      ),
-    );
-    await database.db.run(
-      sql.raw(
-        `INSERT INTO enrollments (account_id, team_id, phone_id, verified_at, enabled_at) VALUES ${slice
-          .filter((_, j) => (i + j) % 2 === 0)
-          .map((a) => `('${a.id}', '${team!.id}', 'p${a.id}', ${now}, ${now})`)
-          .join(', ')}`,
-      ),
-    );
-  }
-  await database.db.run(
-    sql.raw(
-      `INSERT INTO grants (account_id, member_id, team_id, granted_at) VALUES ${accounts
-        .filter((_, i) => i % 10 === 0)
-        .map((a) => `('${a.id}', '${member.member.id}', '${team!.id}', ${now})`)
-        .join(', ')}`,
-    ),
-  );
-  const protectedIds = accounts.filter((_, i) => i % 2 === 0).map((a) => a.id);
-  return { call, owner, member, protectedIds, close: database.close };
-}
-
-async function suite(label: string, url: string): Promise<Figures[]> {
-  const s = await setUp(url);
-  const results: Figures[] = [];
-  results.push(await measure(`${label} GET /v1/health`, 2000, () => s.call('GET', '/v1/health')));
-  results.push(
-    await measure(`${label} GET /v1/me (session lookup)`, 2000, () => s.call('GET', '/v1/me', s.owner.token)),
-  );
-  results.push(
-    await measure(`${label} GET /v1/accounts limit=200, lead`, 300, () =>
-      s.call('GET', '/v1/accounts?limit=200', s.owner.token),
-    ),
-  );
-  results.push(
-    await measure(`${label} GET /v1/accounts limit=200, member (500 granted)`, 300, () =>
-      s.call('GET', '/v1/accounts?limit=200', s.member.token),
-    ),
-  );
-  results.push(
-    await measure(`${label} GET /v1/accounts limit=1000, lead`, 100, () =>
-      s.call('GET', '/v1/accounts?limit=1000', s.owner.token),
-    ),
-  );
-  results.push(
-    await measure(`${label} GET /v1/accounts?status=off, lead`, 100, () =>
-      s.call('GET', '/v1/accounts?status=off&limit=200', s.owner.token),
-    ),
-  );
-  // A lead may send 200 codes an hour: stay under it, one account (and phone) per send.
-  const challenges: string[] = [];
-  results.push(
-    await measure(`${label} POST unlock (challenge + outbox + SMS)`, 150, async (i) => {
-      const answer = await s.call('POST', `/v1/accounts/${s.protectedIds[i]}/unlock`, s.owner.token);
-      if (answer.status !== 202) throw new Error(`unlock: ${answer.status} ${JSON.stringify(answer.body)}`);
-      challenges.push(answer.body.challenge.id);
-    }),
-  );
-  let n = 0;
-  results.push(
-    await measure(`${label} POST verify, wrong code`, 150, () =>
-      s.call('POST', `/v1/challenges/${challenges[n++ % challenges.length]}/verify`, s.owner.token, { code: '000000' }),
-    ),
-  );
-  s.close();
-  return results;
-}
+import { createClient } from '@libsql/client';
+import { freePort, repoRoot } from '../test/support/processes.ts';
+import { growthAt, importTime, statementProbes, statementsPerRequest } from './in-process.ts';
+import { cannon, type Load, memoryOf, startNode, writeCeiling } from './processes.ts';
+import { benchSecret, seedTeam } from './seed.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'twostep-bench-'));
+const rows: string[][] = [];
+const children: { kill: (signal: NodeJS.Signals) => boolean }[] = [];
+const row = (...cells: (string | number)[]) => rows.push(cells.map(String));
+const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+const statuses = (load: Load) =>
+  Object.entries(load.statuses)
+    .map(([code, n]) => `${n}×${code}`)
+    .join(' ');
+const step = (text: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
+
 try {
-  const file = await suite('file', `file:${join(dir, 'bench.db')}`);
-  const memory = await suite('memory', ':memory:');
-  const hash = await measure('PBKDF2-SHA256 100,000 iterations (one password hash)', 20, () =>
-    hashPassword('bench password'),
+  step('seeding 10,000 accounts, 5,000 phones, 200 members, 100,000 events');
+  const main = await seedTeam(`file:${join(dir, 'main.db')}`, {
+    accounts: 10_000,
+    members: 200,
+    events: 100_000,
+    sendersGrants: 15,
+  });
+
+  step('ceilings: durable writes, then bare Hono');
+  const ceiling = await writeCeiling(join(dir, 'ceiling.db'));
+  const helloPort = await freePort();
+  const hello = await startNode(
+    join(repoRoot, 'server/bench/hello.mjs'),
+    { PORT: String(helloPort) },
+    `http://127.0.0.1:${helloPort}/`,
   );
-  const rows = [...file, ...memory, hash];
-  const width = Math.max(...rows.map((r) => r.name.length));
-  console.log(`${'benchmark'.padEnd(width)}  ${'ops/s'.padStart(9)}  ${'p50 ms'.padStart(8)}  ${'p99 ms'.padStart(8)}`);
-  for (const r of rows)
+  children.push(hello.child);
+  const bare = await cannon({ url: `http://127.0.0.1:${helloPort}/`, connections: 20, duration: 6 });
+  hello.child.kill('SIGTERM');
+
+  step('compiled server (node server/dist/node.js)');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = await startNode(
+    join(repoRoot, 'server/dist/node.js'),
+    {
+      PORT: String(port),
+      DATABASE_URL: main.url,
+      TWOSTEP_SECRET: benchSecret,
+      TWOSTEP_DATA_DIR: dir,
+      SMS_PROVIDER: 'outbox',
+      NODE_ENV: 'production',
+    },
+    `${base}/v1/health`,
+  );
+  children.push(server.child);
+  const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const get = (path: string, token: string | null, connections: number, duration = 6) =>
+    cannon({ url: base + path, connections, duration, headers: token ? auth(token) : {} });
+
+  const health = await get('/v1/health', null, 20);
+  const memberList = await get('/v1/accounts', main.member, 20);
+  const firstPage = await get('/v1/accounts?limit=200', main.owner, 1);
+  const report = await get('/v1/reports/two-step', main.owner, 1);
+  const csv = await get('/v1/reports/two-step.csv', main.owner, 1, 8);
+  const phones = await get('/v1/phones', main.owner, 1);
+
+  step('sends (POST …/unlock) and wrong codes (POST …/verify)');
+  const json = { 'Content-Type': 'application/json' };
+  const sends = main.senders.flatMap((s) =>
+    s.accounts.map((id) => ({ method: 'POST', path: `/v1/accounts/${id}/unlock`, headers: auth(s.token) })),
+  );
+  await cannon({ url: base, connections: 10, amount: 100, list: sends.slice(0, 100) }, false);
+  const send = await cannon({ url: base, connections: 10, amount: 1000, list: sends.slice(100, 1100) }, false);
+  const reader = createClient({ url: main.url });
+  const tokens = new Map(main.senders.map((s) => [s.id, s.token]));
+  const challenges = (await reader.execute("SELECT id, member_id FROM challenges WHERE purpose = 'unlock' ORDER BY id"))
+    .rows;
+  reader.close();
+  const verifies = challenges.map((c) => ({
+    method: 'POST',
+    path: `/v1/challenges/${c.id}/verify`,
+    headers: { ...json, ...auth(tokens.get(String(c.member_id))!) },
+    body: JSON.stringify({ code: '000000' }),
+  }));
+  // Four wrong codes per challenge (the fifth locks it): every request a counted wrong attempt.
+  await cannon({ url: base, connections: 10, amount: 300, list: verifies.slice(0, 300) }, false);
+  const verify = await cannon(
+    { url: base, connections: 10, amount: (verifies.length - 300) * 4, list: verifies.slice(300) },
+    false,
+  );
+  const memory = memoryOf(server.child.pid!);
+  step(`loads: ${JSON.stringify({ bare, health, memberList, firstPage, report, csv, phones, send, verify, memory })}`);
+  server.child.kill('SIGTERM');
+
+  step('statements per request and growth at 1,000 / 10,000 / 100,000 accounts (in process)');
+  const statements = await statementsPerRequest(main);
+  const growth: Record<number, { report: number; firstPage: number; statements: Record<string, number> }> = {};
+  const sized: Record<number, Awaited<ReturnType<typeof seedTeam>>> = {};
+  for (const accounts of [1_000, 10_000, 100_000]) {
+    step(`  seeding ${accounts} accounts`);
+    sized[accounts] = await seedTeam(`file:${join(dir, `growth-${accounts}.db`)}`, {
+      accounts,
+      members: 20,
+      events: 0,
+      sendersGrants: 15,
+    });
+    growth[accounts] = {
+      ...(await growthAt(sized[accounts]!)),
+      statements: await statementsPerRequest(sized[accounts]!),
+    };
+  }
+  step('imports of 5,000 rows');
+  const empty = await seedTeam(`file:${join(dir, 'empty.db')}`, {
+    accounts: 0,
+    members: 10,
+    events: 0,
+    sendersGrants: 15,
+  });
+  const importEmpty = await importTime(empty, 0);
+  const importFull = await importTime(sized[10_000]!, 0);
+
+  const ratio = (load: Load, of: number) => load.rps / of;
+  row('what', 'req/s', 'p50', 'p99', 'ratio', 'target', 'verdict', 'answers');
+  row(
+    'bare Hono hello-world (ceiling, 20 conn.)',
+    bare.rps.toFixed(0),
+    ms(bare.p50),
+    ms(bare.p99),
+    '1.00',
+    '',
+    '',
+    statuses(bare),
+  );
+  row(
+    'durable-write loop (ceiling, 1 batch/commit)',
+    ceiling.commitsPerSecond.toFixed(0),
+    ms(ceiling.p50),
+    ms(ceiling.p99),
+    '1.00',
+    '',
+    '',
+    '',
+  );
+  row(
+    'GET /v1/health (20 conn.)',
+    health.rps.toFixed(0),
+    ms(health.p50),
+    ms(health.p99),
+    ratio(health, bare.rps).toFixed(2),
+    '≥ 0.8 of Hono',
+    verdict(ratio(health, bare.rps) >= 0.8),
+    statuses(health),
+  );
+  row(
+    'GET /v1/accounts, member 50 of 10,000 (20 conn.)',
+    memberList.rps.toFixed(0),
+    ms(memberList.p50),
+    ms(memberList.p99),
+    ratio(memberList, bare.rps).toFixed(2),
+    '≥ 0.5 of Hono',
+    verdict(ratio(memberList, bare.rps) >= 0.5),
+    statuses(memberList),
+  );
+  row(
+    "lead's first page of 200 (1 conn.)",
+    firstPage.rps.toFixed(0),
+    ms(firstPage.p50),
+    ms(firstPage.p99),
+    '',
+    'p50 ≤ 10 ms',
+    verdict(firstPage.p50 <= 10),
+    statuses(firstPage),
+  );
+  row(
+    'report at 10,000 accounts (1 conn.)',
+    report.rps.toFixed(0),
+    ms(report.p50),
+    ms(report.p99),
+    '',
+    'p50 ≤ 50 ms',
+    verdict(report.p50 <= 50),
+    statuses(report),
+  );
+  row(
+    'full CSV of 10,000 accounts (1 conn.)',
+    csv.rps.toFixed(1),
+    ms(csv.p50),
+    ms(csv.p99),
+    '',
+    'p50 ≤ 300 ms',
+    verdict(csv.p50 <= 300),
+    statuses(csv),
+  );
+  row(
+    'GET /v1/phones first page (1 conn.)',
+    phones.rps.toFixed(0),
+    ms(phones.p50),
+    ms(phones.p99),
+    '',
+    'p50 ≤ 10 ms',
+    verdict(phones.p50 <= 10),
+    statuses(phones),
+  );
+  row(
+    'POST …/verify, wrong code (10 conn.)',
+    verify.rps.toFixed(0),
+    ms(verify.p50),
+    ms(verify.p99),
+    ratio(verify, ceiling.commitsPerSecond).toFixed(2),
+    '≥ 0.6 of writes',
+    verdict(ratio(verify, ceiling.commitsPerSecond) >= 0.6),
+    statuses(verify),
+  );
+  row(
+    'POST …/unlock, a send (10 conn.)',
+    send.rps.toFixed(0),
+    ms(send.p50),
+    ms(send.p99),
+    ratio(send, ceiling.commitsPerSecond).toFixed(2),
+    '≥ 0.4 of writes',
+    verdict(ratio(send, ceiling.commitsPerSecond) >= 0.4),
+    statuses(send),
+  );
+  row(
+    'import 5,000 rows into an empty team',
+    '',
+    ms(importEmpty),
+    '',
+    '',
+    '≤ 3,000 ms',
+    verdict(importEmpty <= 3000),
+    '',
+  );
+  row(
+    'import 5,000 rows into 10,000 accounts',
+    '',
+    ms(importFull),
+    '',
+    '',
+    '≤ 3,000 ms',
+    verdict(importFull <= 3000),
+    '',
+  );
+  const growthRatio = growth[100_000]!.report / growth[10_000]!.report;
+  row(
+    'report at 100,000 / at 10,000 (in process)',
+    '',
+    ms(growth[100_000]!.report),
+    '',
+    growthRatio.toFixed(1),
+    '≤ 10×',
+    verdict(growthRatio <= 10),
+    '',
+  );
+  row(
+    'server RSS after the load (peak)',
+    '',
+    `${memory.rss.toFixed(0)} MB`,
+    `${memory.peak.toFixed(0)} MB`,
+    '',
+    '≤ 150 MB',
+    verdict(memory.rss <= 150),
+    '',
+  );
+  row(
+    'cold start to the first 200 (node server/dist/node.js)',
+    '',
+    ms(server.coldStartMs),
+    '',
+    '',
+    '≤ 1,000 ms',
+    verdict(server.coldStartMs <= 1000),
+    '',
+  );
+
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(rows[0]!));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const r of rows.slice(1)) console.log(line(r));
+
+  console.log('\nGrowth (in process, p50): accounts | report | lead first page of 200');
+  for (const [accounts, g] of Object.entries(growth))
+    console.log(`  ${accounts.padStart(7)} | ${ms(g.report).padStart(8)} | ${ms(g.firstPage).padStart(8)}`);
+  console.log('\nSQL statements per request at 1,000 / 10,000 / 100,000 accounts (main team of 10,000)');
+  for (const [name] of statementProbes(main))
     console.log(
-      `${r.name.padEnd(width)}  ${r.ops.toFixed(0).padStart(9)}  ${r.p50.toFixed(2).padStart(8)}  ${r.p99.toFixed(2).padStart(8)}`,
+      `  ${name.padEnd(40)} ${[1_000, 10_000, 100_000].map((n) => growth[n]!.statements[name]).join(' / ')}  (${statements[name]})`,
     );
-  const by = (list: Figures[], part: string) => list.find((r) => r.name.includes(part))!;
-  console.log('\nratios');
-  console.log(
-    `  member list / lead list (p50, file):        ${(by(file, 'member').p50 / by(file, 'limit=200, lead').p50).toFixed(2)}`,
-  );
-  console.log(
-    `  list of 1000 / list of 200 (p50, file):      ${(by(file, 'limit=1000').p50 / by(file, 'limit=200, lead').p50).toFixed(2)}`,
-  );
-  console.log(
-    `  file / memory, lead list of 200 (p50):       ${(by(file, 'limit=200, lead').p50 / by(memory, 'limit=200, lead').p50).toFixed(2)}`,
-  );
-  console.log(
-    `  file / memory, unlock send (p50):            ${(by(file, 'unlock').p50 / by(memory, 'unlock').p50).toFixed(2)}`,
-  );
-  console.log(
-    `  unlock send / session lookup (p50, file):    ${(by(file, 'unlock').p50 / by(file, '/v1/me').p50).toFixed(2)}`,
-  );
-  console.log(`  password hash / verify (p50, file):          ${(hash.p50 / by(file, 'verify').p50).toFixed(2)}`);
 } finally {
+  for (const child of children) child.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
 }
-await loadBench();

@@ -44,24 +44,25 @@ function unreadableSeal(error: UnreadableSealError) {
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
 
+  // Headers are set before the answer exists: touching a finished response's headers makes @hono/node-server
+  // build a whole Response, for every request.
   app.use(async (c, next) => {
     c.set('deps', deps);
     // Taken before anything awaits: on Node the socket may be gone by the time an event is written.
     c.set('clientIp', deps.clientAddress(c.req.raw, c.env));
-    await next();
     c.header('Cache-Control', 'no-store');
     c.header('X-Content-Type-Options', 'nosniff');
+    await next();
   });
-  app.use(
-    cors({
-      origin: (origin) =>
-        extensionOrigin.test(origin) || deps.settings.allowedOrigins.includes(origin) ? origin : null,
-      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowHeaders: ['Authorization', 'Content-Type'],
-      exposeHeaders: ['Retry-After'],
-      maxAge: 600,
-    }),
-  );
+  // CORS only concerns browsers, which always send Origin; hono's cors writes headers on c.res before the route runs.
+  const corsHeaders = cors({
+    origin: (origin) => (extensionOrigin.test(origin) || deps.settings.allowedOrigins.includes(origin) ? origin : null),
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowHeaders: ['Authorization', 'Content-Type'],
+    exposeHeaders: ['Retry-After'],
+    maxAge: 600,
+  });
+  app.use((c, next) => (c.req.header('origin') === undefined ? next() : corsHeaders(c, next)));
   app.use(async (c, next) => {
     if (!bodyMethods.has(c.req.method)) return next();
     const length = c.req.header('content-length');
@@ -74,22 +75,28 @@ export function createApp(deps: Deps) {
     if (type !== wanted) throw new ApiError('unsupported_media_type', `Send the body as ${wanted}.`);
     return next();
   });
-  app.use(
-    bodyLimit({
-      maxSize: limits.importMaxBytes,
-      onError: () => {
-        throw new ApiError('payload_too_large', 'The request body is too large.');
-      },
-    }),
-  );
+  const tooLarge = (message: string) => () => {
+    throw new ApiError('payload_too_large', message);
+  };
+  const importTooLarge = tooLarge('The request body is too large.');
+  const jsonTooLarge = tooLarge(`The request body is larger than ${limits.bodyMaxBytes} bytes.`);
+  const importLimit = bodyLimit({ maxSize: limits.importMaxBytes, onError: importTooLarge });
+  const jsonLimit = bodyLimit({ maxSize: limits.bodyMaxBytes, onError: jsonTooLarge });
   app.use(async (c, next) => {
-    if (c.req.path.endsWith('/accounts/import')) return next();
-    return bodyLimit({
-      maxSize: limits.bodyMaxBytes,
-      onError: () => {
-        throw new ApiError('payload_too_large', `The request body is larger than ${limits.bodyMaxBytes} bytes.`);
-      },
-    })(c, next);
+    if (!bodyMethods.has(c.req.method)) return next();
+    const isImport = c.req.path.endsWith('/accounts/import');
+    // bodyLimit reads c.req.raw.body, which makes @hono/node-server build a whole Request for every request. A
+    // declared length decides alone, as in bodyLimit itself (the HTTP parser holds a body to its length).
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      const size = Number.parseInt(length, 10);
+      if (size > limits.importMaxBytes) importTooLarge();
+      if (!isImport && size > limits.bodyMaxBytes) jsonTooLarge();
+      return next();
+    }
+    return importLimit(c, async () => {
+      await (isImport ? next() : jsonLimit(c, next));
+    });
   });
 
   const routes = app

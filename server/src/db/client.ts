@@ -7,7 +7,11 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { Db } from './db.ts';
 import * as schema from './schema.ts';
 
-export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+// The compiled Node server (server/dist/node.js) defines where the migrations are from its own file.
+declare const TWOSTEP_MIGRATIONS: string | undefined;
+export const migrationsFolder = fileURLToPath(
+  new URL(typeof TWOSTEP_MIGRATIONS === 'string' ? TWOSTEP_MIGRATIONS : '../../migrations', import.meta.url),
+);
 
 export type OpenDatabase = { db: Db; client: Client; close: () => void };
 

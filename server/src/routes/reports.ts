@@ -4,7 +4,7 @@ import type { AppEnv } from '../deps.ts';
 import { ApiError } from '../lib/errors.ts';
 import { valid } from '../lib/validate.ts';
 import { requireMember, requireRole } from '../middleware/auth.ts';
-import { findingsCsv, loadAllFindings, loadReport, reportBody } from '../services/report.ts';
+import { findingsCsvStream, loadAllFindings, loadReport, reportBody } from '../services/report.ts';
 import { decodeFindingCursor } from '../services/report-findings.ts';
 
 export const reportRoutes = new Hono<AppEnv>()
@@ -23,7 +23,7 @@ export const reportRoutes = new Hono<AppEnv>()
     const now = clock.now();
     const rows = await loadAllFindings(db, c.var.member.teamId, now);
     const filename = `twostep-report-${new Date(now).toISOString().slice(0, 10)}.csv`;
-    return c.body(findingsCsv(rows), 200, {
+    return c.body(findingsCsvStream(rows), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${filename}"`,
     });

@@ -1,5 +1,5 @@
 import { disableBody, idParam, twoStepBody } from '@twostep/shared';
-import { and, eq, gt, max, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { runBatch } from '../db/db.ts';
 import { phones, unlocks } from '../db/schema.ts';
@@ -11,23 +11,12 @@ import { auditContext, eventInsertWhen } from '../services/audit.ts';
 import { type NewChallenge, type Sender, startChallenge } from '../services/challenges.ts';
 import { endConsents } from '../services/consent-end.ts';
 import { parseOrFail } from '../services/phones.ts';
+import { unlockedUntil } from '../services/unlocks.ts';
 import { visibleAccount } from './accounts.ts';
 
 export function senderOf(c: Context<AppEnv>): Sender {
   const me = c.var.member;
   return { memberId: me.id, name: me.name, lead: isLead(me.role) };
-}
-
-/** When this member's unlock of the account ends, or null when there is none. */
-export async function unlockedUntil(c: Context<AppEnv>, accountId: string): Promise<number | null> {
-  const { db, clock } = c.var.deps;
-  const [row] = await db
-    .select({ until: max(unlocks.until) })
-    .from(unlocks)
-    .where(
-      and(eq(unlocks.accountId, accountId), eq(unlocks.memberId, c.var.member.id), gt(unlocks.until, clock.now())),
-    );
-  return row?.until ?? null;
 }
 
 type PhoneChoice = { phoneId: string } | { number: string; country?: string; label?: string };

@@ -9,12 +9,11 @@ import { maskPhone } from '../lib/phone.ts';
 export type Viewer = { teamId: string; memberId: string; lead: boolean; now: number };
 
 export function visibleTo(viewer: Viewer): SQL {
-  const team = eq(accounts.teamId, viewer.teamId);
-  if (viewer.lead) return team;
-  return and(
-    team,
-    sql`EXISTS (SELECT 1 FROM grants g WHERE g.account_id = ${accounts.id} AND g.member_id = ${viewer.memberId})`,
-  )!;
+  if (viewer.lead) return eq(accounts.teamId, viewer.teamId);
+  // Driven from the member's grants (grants_member index, then the accounts by id): the unary + keeps SQLite from
+  // walking the whole team in page order and checking each account for a grant.
+  return sql`+${accounts.teamId} = ${viewer.teamId}
+    AND ${accounts.id} IN (SELECT g.account_id FROM grants g WHERE g.member_id = ${viewer.memberId})`;
 }
 
 /** Pending = no enrollment yet, and an unexpired enroll challenge is open (DESIGN.md section 8). */

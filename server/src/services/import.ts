@@ -102,9 +102,10 @@ async function importChunk(deps: Pick<Deps, 'db' | 'clock'>, audit: EventContext
       FROM (SELECT DISTINCT ${field('phoneEventId')} AS event_id, ${field('phoneId')} AS phone_id FROM json_each(${withPhone}) j) e
       WHERE EXISTS (SELECT 1 FROM phones p WHERE p.id = e.phone_id)`),
     // Imported data may break one number, one account per platform: the report shows it (number_shared_on_platform).
+    // CROSS JOIN keeps the rows as the outer loop (each number found by index), never a walk of the team's phones per row.
     db.run(sql`INSERT INTO enrollments (account_id, team_id, phone_id, verified_at, enabled_at)
       SELECT ${field('accountId')}, ${teamId}, p.id, NULL, ${now}
-      FROM json_each(${withPhone}) j JOIN phones p ON p.team_id = ${teamId} AND p.number = ${field('number')}
+      FROM json_each(${withPhone}) j CROSS JOIN phones p ON p.team_id = ${teamId} AND p.number = ${field('number')}
       WHERE ${accountIsNew} ON CONFLICT DO NOTHING`),
     db.run(sql`${event('two_step.enabled', field('enabledEventId'), field('accountId'), field('accountId'), 'imported')}
       FROM json_each(${withPhone}) j WHERE EXISTS (SELECT 1 FROM enrollments e WHERE e.account_id = ${field('accountId')})`),

@@ -1,4 +1,4 @@
-import { type FindingKind, findingKinds } from '@twostep/shared';
+import { type FindingKind, findingKinds, limits } from '@twostep/shared';
 import { asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
 import { accounts, enrollments, phones } from '../db/schema.ts';
@@ -20,7 +20,8 @@ function tally(now: number) {
 }
 
 export function countQueries(db: Db, teamId: string, now: number) {
-  const kinds = accountKindConditions(now);
+  // Off and pending are the tallies themselves, and wide access is counted from the grants, not account by account.
+  const { two_step_off: _off, two_step_pending: _pending, wide_access: _wide, ...kinds } = accountKindConditions(now);
   const kindCounts = Object.fromEntries(
     Object.entries(kinds).map(([kind, condition]) => [kind, sumWhere(condition, `k_${kind}`)]),
   ) as Record<keyof typeof kinds, SQL.Aliased<number>>;
@@ -50,6 +51,11 @@ export function countQueries(db: Db, teamId: string, now: number) {
           phoneKinds.number_shared_across_platforms,
           'k_number_shared_across_platforms',
         ),
+        wide_access: sql<number>`(SELECT count(*) FROM (SELECT g.account_id FROM grants g
+          JOIN members m ON m.id = g.member_id AND m.removed_at IS NULL
+          WHERE g.team_id = ${teamId} GROUP BY g.account_id HAVING count(*) > ${limits.wideAccessMembers}))`.as(
+          'k_wide_access',
+        ),
       })
       .from(phones)
       .where(eq(phones.teamId, teamId)),
@@ -59,9 +65,17 @@ export function countQueries(db: Db, teamId: string, now: number) {
 type CountRows = Awaited<ReturnType<typeof countQueries>[number]>;
 
 /** Every kind with its severity and exact count, in report order (kinds without findings count 0). */
-export function findingCounts(byPlatform: Partial<Record<FindingKind, unknown>>[], phoneRow: CountRows[number]) {
+export function findingCounts(
+  byPlatform: (Partial<Record<FindingKind, unknown>> & { accounts: number; on: number; pending: number })[],
+  phoneRow: CountRows[number],
+) {
+  const tallies = byPlatform.map((row) => ({
+    ...row,
+    two_step_off: Number(row.accounts) - Number(row.on) - Number(row.pending),
+    two_step_pending: Number(row.pending),
+  }));
   const total = (kind: FindingKind) =>
-    [...byPlatform, phoneRow as Partial<Record<FindingKind, unknown>>].reduce(
+    [...tallies, phoneRow as Partial<Record<FindingKind, unknown>>].reduce(
       (sum, row) => sum + Number(row[kind] ?? 0),
       0,
     );

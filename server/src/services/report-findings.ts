@@ -107,7 +107,8 @@ export function findingQuery(
   if (phoneKinds.has(kind)) {
     const conditions = phoneKindConditions();
     const where = [
-      eq(phones.teamId, teamId),
+      // Unary +: walk the phones in id order (the page's order) instead of sorting the team's phones.
+      sql`+${phones.teamId} = ${teamId}`,
       conditions[kind as keyof typeof conditions],
       ...phoneFilters(page.filters),
     ];

@@ -9,9 +9,9 @@ import {
   type FindingQueryRow,
   findingQuery,
   keyOf,
-  kindsToRead,
 } from './report-findings.ts';
 import { findingRow } from './report-messages.ts';
+import { findingPageQuery, pageRows } from './report-page.ts';
 
 export type { Finding, FindingKind, Severity, StatusCounts, TwoStepReport } from '@twostep/shared';
 
@@ -37,12 +37,10 @@ export type ReportPage = { filters: FindingFilters; after?: FindingKey; limit: n
  * page after the cursor).
  */
 export async function loadReport(db: Db, teamId: string, now: number, page: ReportPage) {
-  const kinds = kindsToRead(page.filters, page.after);
-  const [byPlatformRows, byClientRows, [phoneCounts], ...kindRows] = await db.batch([
+  const pageQuery = findingPageQuery(db, teamId, now, { ...page, rows: page.limit + 1 });
+  const [byPlatformRows, byClientRows, [phoneCounts], raw] = await db.batch([
     ...countQueries(db, teamId, now),
-    ...kinds.map(({ kind, after }) =>
-      findingQuery(db, teamId, now, kind, { filters: page.filters, after, limit: page.limit + 1 }),
-    ),
+    ...(pageQuery ? [pageQuery] : []),
   ]);
   const byPlatform = byPlatformRows.map(({ platform, accounts, on, pending }) =>
     tallied({ platform: platform as Platform, accounts, on, pending }),
@@ -54,9 +52,7 @@ export async function loadReport(db: Db, teamId: string, now: number, page: Repo
   );
   const summary = { ...tallied(summed), coverage: summed.accounts ? summed.on / summed.accounts : 0 };
 
-  const found = kinds.flatMap(({ kind, index }, i) =>
-    (kindRows[i] as FindingQueryRow[]).map((row) => ({ kind, index, row })),
-  );
+  const found = raw ? pageRows(raw as Parameters<typeof pageRows>[0]) : [];
   const rows = found.slice(0, page.limit).map(({ kind, row }) => findingRow(kind, row));
   const last = found[page.limit - 1];
   const next = found.length > page.limit && last ? encodeFindingCursor(keyOf(last.index, last.row)) : null;
@@ -106,9 +102,25 @@ export function csvCell(value: string | null | undefined): string {
   return formulaStart.test(value) ? `'${value}` : value;
 }
 
-/** RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled. */
-export function findingsCsv(rows: FindingRow[]): string {
-  const data = rows.map((row) => csvHeader.map((column) => csvCell(row[column])));
-  const text = Papa.unparse({ fields: [...csvHeader], data }, { newline: '\r\n' });
-  return text.endsWith('\r\n') ? text : `${text}\r\n`;
+/**
+ * RFC 4180 (CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled), streamed: the header,
+ * then the rows a chunk at a time, so no answer is one big string.
+ */
+export function findingsCsvStream(rows: FindingRow[], chunk = 1000): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let next = -1;
+  return new ReadableStream({
+    pull(controller) {
+      if (next < 0) {
+        controller.enqueue(encoder.encode(`${csvHeader.join(',')}\r\n`));
+        next = 0;
+      } else if (next >= rows.length) {
+        controller.close();
+      } else {
+        const data = rows.slice(next, next + chunk).map((row) => csvHeader.map((column) => csvCell(row[column])));
+        controller.enqueue(encoder.encode(`${Papa.unparse(data, { newline: '\r\n' })}\r\n`));
+        next += chunk;
+      }
+    },
+  });
 }

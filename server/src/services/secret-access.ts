@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../deps.ts';
 import { ApiError } from '../lib/errors.ts';
 import { isLead } from '../middleware/auth.ts';
-import { unlockedUntil } from '../routes/two-step.ts';
+import { unlockedUntil } from './unlocks.ts';
 
 /**
  * Who may touch an account's password and backup codes, as SQL for the statement that does it (so an unlock

@@ -1,11 +1,11 @@
 import { limits } from '@twostep/shared';
 import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { eventInsertWhen } from '../db/audit-events.ts';
 import { firstRow } from '../db/db.ts';
 import { outbox } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { decryptField, UnreadableSealError } from '../lib/crypto.ts';
 import { phoneCountry } from '../lib/phone.ts';
-import { eventInsertWhen } from '../services/audit.ts';
 
 const leaseMs = 60_000;
 const baseDelayMs = 4_000;

@@ -40,4 +40,19 @@ describe('CORS', () => {
     expect(answer.headers.get('Set-Cookie')).toBeNull();
     expect(answer.headers.get('Cache-Control')).toBe('no-store');
   });
+
+  it('sends no-store and nosniff on every answer, errors and requests without an Origin included', async () => {
+    const h = await makeHarness();
+    for (const [path, status] of [
+      ['/v1/health', 200],
+      ['/v1/me', 401],
+      ['/v1/nowhere', 404],
+    ] as const) {
+      const answer = await h.app.request(path);
+      expect(answer.status, path).toBe(status);
+      expect(answer.headers.get('Cache-Control'), path).toBe('no-store');
+      expect(answer.headers.get('X-Content-Type-Options'), path).toBe('nosniff');
+      expect(answer.headers.get('Access-Control-Allow-Origin'), path).toBeNull();
+    }
+  });
 });
