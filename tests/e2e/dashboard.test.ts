@@ -372,7 +372,7 @@ describe.sequential('the dashboard at scale: 10,000 accounts, 5,000 phones, 200 
           const { token } = await call<{ token: string }>('POST', '/v1/invites', owner, { email, role: 'member' });
           await call('POST', '/v1/invites/accept', undefined, {
             token,
-            name: `Staff ${i}`,
+            name: `Staff ${inLetters(i)}`, // a name holds at most two digits
             password: 'staff password 1',
           });
         }),
@@ -429,3 +429,8 @@ describe.sequential('the dashboard at scale: 10,000 accounts, 5,000 phones, 200 
     await shot('scale-client-report');
   });
 });
+
+/** 0 → A, 25 → Z, 26 → BA: names of letters, unique per number. */
+function inLetters(n: number): string {
+  return (n >= 26 ? inLetters(Math.floor(n / 26)) : '') + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[n % 26];
+}
