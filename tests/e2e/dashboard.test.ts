@@ -365,9 +365,10 @@ describe.sequential('the dashboard at scale: 10,000 accounts, 5,000 phones, 200 
     }
     const existing = (await call<Members>('GET', '/v1/members', owner)).members.length;
     const invitees = Array.from({ length: 200 - existing }, (_, i) => i);
-    for (let start = 0; start < invitees.length; start += 4)
+    // Two at a time: one client holds at most two places at the server's password-hashing gate (more is 429).
+    for (let start = 0; start < invitees.length; start += 2)
       await Promise.all(
-        invitees.slice(start, start + 4).map(async (i) => {
+        invitees.slice(start, start + 2).map(async (i) => {
           const email = `staff${i}@acme.test`;
           const { token } = await call<{ token: string }>('POST', '/v1/invites', owner, { email, role: 'member' });
           await call('POST', '/v1/invites/accept', undefined, {
