@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpClient, launchBrowser, type RunningServer, startServer, tempDir } from './harness.ts';
+import { expectNoSecretsStored } from './storage-dump.ts';
 import { people, setUpTeam } from './team.ts';
 
 // Screenshots of each view, for people to look at; not committed.
@@ -228,6 +229,7 @@ describe.sequential('the dashboard, in real Chromium against the real API', () =
     const token = await textOf(page.getByTestId('invite-token'));
     await page.getByRole('button', { name: 'Copy token' }).click();
     await text('Copied');
+    await text('Cleared from the clipboard in 60 s.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
     await shot('members-invite');
     const accepted = await call<{ member: { email: string } }>('POST', '/v1/invites/accept', undefined, {
@@ -236,6 +238,8 @@ describe.sequential('the dashboard, in real Chromium against the real API', () =
       password: 'zoe password 123',
     });
     expect(accepted.member.email).toBe('zoe@acme.test');
+    // The options page reads the same storage as the service worker: the token shown there was never put in it.
+    await expectNoSecretsStored(page, server.url, [token, 'zoe password 123', people.owner.password]);
   });
 
   it('edits a phone’s holder, removes that member after a confirmation, and shows the handover', async () => {
