@@ -82,6 +82,21 @@ describe('the toolbar badge', () => {
     ]);
   });
 
+  it('clears the tabs of the previous session’s member count when someone signs in', async () => {
+    const { deps, shown } = fakeDeps({ id: 7, url: 'https://x.com/home' });
+    const badge = createBadge(deps);
+    await badge.afterList(member, [account('x', 'off')], reportSaying(0).api);
+    shown.length = 0;
+    await badge.signedIn(member, reportSaying(0).api);
+    expect(shown).toEqual([
+      { text: '', title: 'Twostep' },
+      { text: '', title: 'Twostep', tabId: 7 },
+    ]);
+    shown.length = 0;
+    await badge.clear();
+    expect(shown).toEqual([{ text: '', title: 'Twostep' }]);
+  });
+
   it('never fails what was asked when the browser or the report refuses', async () => {
     const deps: BadgeDeps = {
       show: async () => Promise.reject(new Error('no action')),

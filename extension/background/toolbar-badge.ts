@@ -79,10 +79,22 @@ export function createBadge(deps: BadgeDeps = browserBadge, now: () => number = 
     return { tabId: tab?.id, platform: platformOfUrl(tab?.url) };
   }
 
+  /** Nothing of the team stays on the toolbar: the global badge and every tab a member's count was put on. */
+  async function clear() {
+    const { tabs } = await badgeState.getValue();
+    await Promise.all([
+      show({ text: '', title: 'Twostep' }),
+      ...tabs.map((tabId) => show({ text: '', title: 'Twostep', tabId })),
+    ]);
+    await badgeState.removeValue();
+  }
+
   return {
     activePlatform,
+    clear,
+    /** A new session starts from a clean toolbar: no per-tab count of the previous session outlives it. */
     async signedIn(member: Member, api: ApiClient) {
-      await badgeState.removeValue();
+      await clear();
       if (isLeadRole(member)) await showLead(api).catch(() => undefined);
     },
     async afterList(member: Member, accounts: Account[], api: ApiClient) {
@@ -96,15 +108,6 @@ export function createBadge(deps: BadgeDeps = browserBadge, now: () => number = 
       await show({ ...memberBadgeText(accounts, platform), tabId });
       const state = await badgeState.getValue();
       if (!state.tabs.includes(tabId)) await badgeState.setValue({ ...state, tabs: [...state.tabs, tabId] });
-    },
-    /** On sign-out or an ended session: nothing of the team stays on the toolbar. */
-    async clear() {
-      const { tabs } = await badgeState.getValue();
-      await Promise.all([
-        show({ text: '', title: 'Twostep' }),
-        ...tabs.map((tabId) => show({ text: '', title: 'Twostep', tabId })),
-      ]);
-      await badgeState.removeValue();
     },
   };
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { popupBudgetBytes, popupSize } from '../../extension/scripts/popup-size.ts';
 import { extensionDir, httpClient, launchBrowser, type RunningServer, startServer, tempDir } from './harness.ts';
 import { popupPage } from './popup-page.ts';
+import { expectNoSecretsStored } from './storage-dump.ts';
 
 type StorageArea = { get: (keys: string | null) => Promise<Record<string, unknown>> };
 type Action = { getBadgeText: (details: { tabId?: number }) => Promise<string> };
@@ -128,6 +129,7 @@ describe.sequential('the account actions in the popup, by keyboard, against a fr
       await call<{ token: string }>('POST', '/v1/sessions', undefined, { email: owner.email, password: owner.password })
     ).token;
     expect(await badge()).toBe(''); // a lead's badge: no account is off yet
+    await expectNoSecretsStored(worker, server.url, [owner.password, 'too short']);
   });
 
   it('protects an account with a new number: the wrong number and the wrong code refused, then on', async () => {
@@ -244,7 +246,7 @@ describe.sequential('the account actions in the popup, by keyboard, against a fr
     await text('It counts as used now. 2 unused backup codes left.');
     await popup.focusOn('Copy code');
     await popup.page.keyboard.press('Enter');
-    await text('Backup code copied.');
+    await text('Backup code copied. It stays on your clipboard until you copy something else.');
     expect(await popup.page.evaluate(() => navigator.clipboard.readText())).toBe('1234 5678');
     await popup.shot('27-backup-code-revealed');
     await popup.press('Done');
@@ -267,6 +269,8 @@ describe.sequential('the account actions in the popup, by keyboard, against a fr
     // Unlocks are the member's, not the session's: the owner's own HTTP session reads it too.
     const secret = await call<{ password: string }>('GET', `/v1/accounts/${ids.insta}/secret`, ownerToken);
     expect(secret.password).toBe(generated);
+    const codes = ['1234 5678', '12345678', '2345 6789', '23456789', '3456 7890', '34567890'];
+    await expectNoSecretsStored(worker, server.url, [...codes, generated]);
   });
 
   it('turns two-step off by a code to the current phone, after a warning', async () => {
@@ -348,6 +352,7 @@ describe.sequential('the account actions in the popup, by keyboard, against a fr
     await popup.page.keyboard.press('Enter');
     await text('Mia · member');
     await text('No accounts have been shared with you');
+    await expectNoSecretsStored(worker, server.url, [ids.invite!, mia.password, owner.password]);
   });
 
   it('puts the active tab’s platform first and counts its accounts that are off on a member’s badge', async () => {

@@ -2,6 +2,7 @@ import { type Member, type MemberListItem, platformNames, type Role, roles } fro
 import { useState } from 'preact/hooks';
 import type { Handover } from '@/messages/dashboard-intents.ts';
 import type { Ask } from '@/messages/intents.ts';
+import { copyThenClear } from '@/views/clipboard-clear.ts';
 import { problemText } from '@/views/problem-text.ts';
 import { day } from './labels.ts';
 import { routeHash } from './route.ts';
@@ -56,9 +57,10 @@ function InviteForm({ ask }: { ask: Ask }) {
             shown only once. They enter it in the popup with the server address.
           </p>
           <code data-testid="invite-token">{made.token}</code>{' '}
-          <button type="button" onClick={() => navigator.clipboard.writeText(made.token).then(() => setCopied(true))}>
+          <button type="button" onClick={() => copyThenClear(made.token).then(() => setCopied(true))}>
             {copied ? 'Copied' : 'Copy token'}
-          </button>
+          </button>{' '}
+          <span class="meta">Cleared from the clipboard in 60 s.</span>
         </div>
       )}
     </div>

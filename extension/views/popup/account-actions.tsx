@@ -152,7 +152,6 @@ export function AccountActions({ ask, account, role, unlocked, resume, onAccount
       <PasswordPanel
         ask={ask}
         accountId={account.id}
-        hasPassword={false}
         onSaved={() => finish({ text: `The password of ${name} is stored.` })}
         onCancel={() => finish(null)}
       />

@@ -5,7 +5,7 @@ import { useFocusOnMount } from '@/views/hooks.ts';
 import { problemText } from '@/views/problem-text.ts';
 
 const showForMs = 30_000;
-const copiedPasswordNote = ' It stays on your clipboard until you copy something else.';
+const staysOnClipboard = ' It stays on your clipboard until you copy something else.';
 
 type Props = {
   ask: Ask;
@@ -63,7 +63,7 @@ export function Credentials({ ask, accountId, loginName, unlockedUntil, onLocked
         <dd>
           {loginName ? <code class="login-name">{loginName}</code> : 'None stored'}
           {loginName && (
-            <button type="button" class="link" onClick={() => copy(loginName, 'Login name')}>
+            <button type="button" class="link" onClick={() => copy(loginName, 'Login name', staysOnClipboard)}>
               Copy
             </button>
           )}
@@ -80,7 +80,7 @@ export function Credentials({ ask, accountId, loginName, unlockedUntil, onLocked
           type="button"
           class="primary"
           aria-disabled={busy}
-          onClick={() => withPassword((password) => copy(password, 'Password', copiedPasswordNote))}
+          onClick={() => withPassword((password) => copy(password, 'Password', staysOnClipboard))}
         >
           Copy password
         </button>

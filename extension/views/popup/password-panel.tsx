@@ -5,10 +5,13 @@ import { useFocusOnMount } from '@/views/hooks.ts';
 import { generatePassword, passwordStrength } from '@/views/password-tools.ts';
 import { problemText } from '@/views/problem-text.ts';
 
-type Props = { ask: Ask; accountId: string; hasPassword: boolean; onSaved: () => void; onCancel: () => void };
+type Props = { ask: Ask; accountId: string; onSaved: () => void; onCancel: () => void };
 
-/** Stores (or changes) the account's password, with a strength hint and a generator. Kept only in this form. */
-export function PasswordPanel({ ask, accountId, hasPassword, onSaved, onCancel }: Props) {
+/**
+ * Stores (or changes) the account's password, with a strength hint and a generator. Kept only in this form.
+ * Whether one is stored already is unknown here (reading the secret needs an unlock), so the title is true either way.
+ */
+export function PasswordPanel({ ask, accountId, onSaved, onCancel }: Props) {
   const [password, setPassword] = useState('');
   const [shown, setShown] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -38,7 +41,7 @@ export function PasswordPanel({ ask, accountId, hasPassword, onSaved, onCancel }
 
   return (
     <form class="stack panel" onSubmit={save} aria-labelledby="password-title">
-      <h3 id="password-title">{hasPassword ? 'Change the password' : 'Store the password'}</h3>
+      <h3 id="password-title">Set a new password</h3>
       <p class="meta">Set the same password on the platform: Twostep only keeps it, encrypted.</p>
       <label for="account-password">Password</label>
       <div class="inline">

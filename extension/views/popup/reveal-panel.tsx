@@ -5,6 +5,9 @@ import { Field, fieldErrors } from '@/views/field.tsx';
 import { useFocusOnMount } from '@/views/hooks.ts';
 import { problemText } from '@/views/problem-text.ts';
 
+// A closed popup runs nothing, so the clipboard cannot be cleared later: the person is told so.
+const staysOnClipboard = ' It stays on your clipboard until you copy something else.';
+
 type Props = { ask: Ask; account: Account; onRevealed: (remaining: number) => void; onClose: () => void };
 
 /** Reveals one backup code, with a reason for the audit trail; the code is then used up on the server. */
@@ -54,7 +57,7 @@ export function RevealPanel({ ask, account, onRevealed, onClose }: Props) {
             class="primary"
             onClick={() =>
               navigator.clipboard.writeText(revealed.code).then(
-                () => setCopied('Backup code copied.'),
+                () => setCopied(`Backup code copied.${staysOnClipboard}`),
                 () => setCopied('The browser did not let Twostep copy the code.'),
               )
             }
