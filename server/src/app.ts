@@ -89,6 +89,9 @@ export function createApp(deps: Deps) {
     // declared length decides alone, as in bodyLimit itself (the HTTP parser holds a body to its length).
     const length = c.req.header('content-length');
     if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      // A length that is not digits would parse to NaN and pass every limit.
+      if (!/^\d+$/.test(length.trim()))
+        throw new ApiError('invalid_request', 'Content-Length must be a number of bytes.');
       const size = Number.parseInt(length, 10);
       if (size > limits.importMaxBytes) importTooLarge();
       if (!isImport && size > limits.bodyMaxBytes) jsonTooLarge();

@@ -14,10 +14,11 @@ export interface SmsSender {
   readonly name: 'outbox' | 'twilio';
   send(message: SmsMessage): Promise<SmsResult>;
   /**
-   * The provider's id of a message it already accepted to `to` with exactly `body` since `since` (ms), or null.
-   * Throws when it cannot tell. Asked before a message is sent again, so a lost answer does not send it twice.
+   * The provider's ids of messages it accepted to `to` with exactly `body`, created at or after `since` (ms, less
+   * a small clock skew), newest first; the caller skips ids another outbox row already holds. Throws a LookupError
+   * when it cannot tell. Asked before a message is sent again, so a lost answer does not send it twice.
    */
-  findAccepted?(message: { to: string; body: string; since: number }): Promise<string | null>;
+  findAccepted?(message: { to: string; body: string; since: number }): Promise<string[]>;
 }
 
 export type AppSettings = {

@@ -4,6 +4,8 @@ import { limits } from '@twostep/shared';
 
 /** The most of an unread body the Node server reads (and drops) so that the connection can stay open. */
 export const drainMaxBytes = 2 * limits.importMaxBytes;
+/** The longest an answer waits for the rest of a body: a client trickling it gets its answer and a closed socket. */
+export const drainDeadlineMs = 3_000;
 
 type Fetch = (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>;
 
@@ -37,7 +39,7 @@ function closing(response: Response): Response {
  * client that was told `keep-alive` and may already have sent its next request there: on a busy machine that
  * request got no answer at all. So the answer waits until the rest of the body is read (up to drainMaxBytes);
  * a body bigger than that, or one a handler read in part, gets its answer with `Connection: close`, which tells the
- * client not to reuse the socket.
+ * client not to reuse the socket. A body still coming after drainDeadlineMs gets its answer then, also closing.
  */
 export function answerAfterBody(fetch: Fetch): Fetch {
   return async (request, env) => {
@@ -50,7 +52,14 @@ export function answerAfterBody(fetch: Fetch): Fetch {
     // No body stream for GET and HEAD: Node itself reads and drops such a body after the answer, with no deadline.
     if (body === null) return response;
     const declared = Number(incoming.headers['content-length'] ?? 0);
-    const read = !body.locked && declared <= drainMaxBytes && (await readToEnd(body, drainMaxBytes));
+    if (body.locked || declared > drainMaxBytes) return closing(response);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The reader is not cancelled on time-out: that would destroy the socket under the answer. Connection: close
+    // ends the socket once the answer is out, and the pending read with it.
+    const late = new Promise<false>((done) => {
+      timer = setTimeout(() => done(false), drainDeadlineMs);
+    });
+    const read = await Promise.race([readToEnd(body, drainMaxBytes), late]).finally(() => clearTimeout(timer));
     return read ? response : closing(response);
   };
 }

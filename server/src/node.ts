@@ -58,10 +58,16 @@ log(`secret key ${deps.keys.keyId}${deps.keys.previous ? `, previous key ${deps.
 deps.background(() => runKeyRotation(deps));
 const reseal = setInterval(() => deps.background(() => runKeyRotation(deps)), 60_000);
 
-const server = serve({ fetch: answerAfterBody(app.fetch), hostname: config.HOST, port: config.PORT }, (info) => {
-  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
-  console.log(`listening on http://${host}:${info.port}`);
-});
+// A whole request (headers and body, the largest an import) within 30 s, its headers within 10 s: a client that
+// trickles ties up a socket no longer than that (Node's defaults are 300 s and 60 s).
+const serverOptions = { requestTimeout: 30_000, headersTimeout: 10_000 };
+const server = serve(
+  { fetch: answerAfterBody(app.fetch), hostname: config.HOST, port: config.PORT, serverOptions },
+  (info) => {
+    const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+    console.log(`listening on http://${host}:${info.port}`);
+  },
+);
 // Node keeps a socket's peer address only once it has been read: read it as the connection opens.
 server.on('connection', (socket: Socket) => void socket.remoteAddress);
 

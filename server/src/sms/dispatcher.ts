@@ -6,6 +6,7 @@ import { outbox } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { decryptField, UnreadableSealError } from '../lib/crypto.ts';
 import { phoneCountry } from '../lib/phone.ts';
+import { earlierSend } from './earlier-send.ts';
 
 const leaseMs = 60_000;
 const baseDelayMs = 4_000;
@@ -95,12 +96,9 @@ async function attempt(deps: Deps, row: typeof outbox.$inferSelect & { bodyEnc: 
   }
   // An earlier try left no answer we can trust (a crash mid-send, a time-out): the provider may have taken it.
   if (row.tries > 1 && sms.findAccepted) {
-    try {
-      const providerId = await sms.findAccepted({ to: row.toNumber, body, since: row.createdAt });
-      if (providerId) return { ok: true, providerId };
-    } catch {
-      return { ok: false, retryable: true, error: 'lookup_failed' };
-    }
+    const earlier = await earlierSend(deps, row, body);
+    if (earlier === 'retry') return { ok: false, retryable: true, error: 'lookup_failed' };
+    if (earlier !== 'none') return { ok: true, providerId: earlier.providerId };
   }
   try {
     return await sms.send({ teamId: row.teamId, to: row.toNumber, key: row.id, body });
@@ -117,8 +115,8 @@ async function takenEarlier(
   if (row.tries <= 1 || !deps.sms.findAccepted) return null;
   try {
     const body = await decryptField(deps.keys, bodyContext(row.id), row.bodyEnc);
-    const providerId = await deps.sms.findAccepted({ to: row.toNumber, body, since: row.createdAt });
-    return providerId ? { ok: true, providerId } : null;
+    const earlier = await earlierSend(deps, { ...row, lastError: null }, body);
+    return typeof earlier === 'object' ? { ok: true, providerId: earlier.providerId } : null;
   } catch {
     return null;
   }

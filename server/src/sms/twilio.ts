@@ -1,4 +1,5 @@
 import type { SmsSender } from '../deps.ts';
+import { LookupError } from './lookup-error.ts';
 
 export type TwilioOptions = {
   accountSid: string;
@@ -47,23 +48,36 @@ export function twilioSender(options: TwilioOptions): SmsSender {
       return { ok: false, retryable, retryAfterMs: retryAfterMs(response.headers.get('Retry-After')), error };
     },
     async findAccepted(message) {
-      // Twilio filters DateSent by whole UTC days; a day earlier covers a message sent just before midnight.
-      const day = new Date(message.since - 86_400_000).toISOString().slice(0, 10);
-      const query = new URLSearchParams({ To: message.to, From: options.from, 'DateSent>': day, PageSize: '100' });
-      const response = await doFetch(`${url}?${query}`, {
-        headers: { Authorization: authorization },
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
-      if (response.status !== 200) throw new Error(`twilio_list_${response.status}`);
-      const payload = (await response.json()) as { messages?: TwilioMessage[] };
-      const found = (payload.messages ?? []).find(
-        (sent) => sent.body === message.body && !notDelivered.has(sent.status ?? ''),
-      );
-      return found?.sid ?? null;
+      // No DateSent filter: a message Twilio still holds (queued, accepted) has no date_sent yet. The newest page
+      // for this To and From is enough: a look-up follows a failed try by seconds to minutes.
+      const query = new URLSearchParams({ To: message.to, From: options.from, PageSize: '100' });
+      let response: Response;
+      try {
+        response = await doFetch(`${url}?${query}`, {
+          headers: { Authorization: authorization },
+          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        });
+      } catch {
+        throw new LookupError(null);
+      }
+      if (response.status !== 200) throw new LookupError(response.status);
+      const payload = (await response.json().catch(() => null)) as { messages?: TwilioMessage[] } | null;
+      const after = message.since - clockSkewMs;
+      return (payload?.messages ?? [])
+        .filter(
+          (sent) =>
+            sent.sid &&
+            sent.body === message.body &&
+            !notDelivered.has(sent.status ?? '') &&
+            Date.parse(sent.date_created ?? '') >= after,
+        )
+        .map((sent) => sent.sid!);
     },
   };
 }
 
-type TwilioMessage = { sid?: string; body?: string; status?: string };
+type TwilioMessage = { sid?: string; body?: string; status?: string; date_created?: string };
+/** How far Twilio's clock may run behind ours: a message created before its row is another message. */
+const clockSkewMs = 30_000;
 /** Twilio took these but they reached nobody: sending again is no duplicate. */
 const notDelivered = new Set(['failed', 'undelivered', 'canceled']);

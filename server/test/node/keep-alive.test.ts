@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drainMaxBytes } from '../../src/keep-alive.ts';
+import { drainDeadlineMs, drainMaxBytes } from '../../src/keep-alive.ts';
 import { reportFigure } from '../support/figures.ts';
 import { freePort, startScript } from '../support/processes.ts';
 import { rawConnection } from '../support/raw-http.ts';
@@ -75,6 +75,28 @@ describe('a kept-alive connection after an answer that came before the body', ()
       connection.close();
     }
   });
+
+  it(`a body trickled slower than ${drainDeadlineMs} ms gets its answer by then, with Connection: close`, async () => {
+    const connection = await rawConnection(port);
+    // A byte every 200 ms of a 1,000-byte body: it would take 200 s, under Node's own request time-out.
+    const trickle = setInterval(() => void connection.write('a').catch(() => undefined), 200);
+    try {
+      const started = Date.now();
+      await connection.write(head('POST', '/v1/nowhere', { 'Content-Type': 'text/csv', 'Content-Length': 1_000 }));
+      const answer = await Promise.race([
+        connection.next(),
+        sleep(drainDeadlineMs + 4_000).then(() => ({ status: 0, headers: {} as Record<string, string> })),
+      ]);
+      const took = Date.now() - started;
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.headers.connection).toBe('close');
+      expect(took).toBeGreaterThanOrEqual(drainDeadlineMs - 100);
+      expect(took).toBeLessThan(drainDeadlineMs + 4_000);
+    } finally {
+      clearInterval(trickle);
+      connection.close();
+    }
+  }, 15_000);
 
   it(`a body of ${drainMaxBytes} bytes is read to its end and the connection stays open`, async () => {
     const connection = await rawConnection(port);

@@ -83,12 +83,39 @@ describe('the Twilio provider', () => {
     const sent = await sender().send(message);
     const since = Date.now() - 1000;
     expect(standIn.accepted[0]?.sid).toBe(sent.ok ? sent.providerId : 'not sent');
-    expect(await sender().findAccepted!({ to: message.to, body: message.body, since })).toBe(standIn.accepted[0]?.sid);
-    expect(await sender().findAccepted!({ to: message.to, body: `${message.body}!`, since })).toBeNull();
-    expect(await sender().findAccepted!({ to: '+4915123456780', body: message.body, since })).toBeNull();
+    expect(await sender().findAccepted!({ to: message.to, body: message.body, since })).toEqual([
+      standIn.accepted[0]?.sid,
+    ]);
+    expect(await sender().findAccepted!({ to: message.to, body: `${message.body}!`, since })).toEqual([]);
+    expect(await sender().findAccepted!({ to: '+4915123456780', body: message.body, since })).toEqual([]);
     await expect(
       sender({ authToken: 'wrong' }).findAccepted!({ to: message.to, body: message.body, since }),
-    ).rejects.toThrow('twilio_list_401');
+    ).rejects.toMatchObject({ name: 'LookupError', status: 401, final: true });
+  });
+
+  it('finds a message Twilio still holds (queued, no date_sent yet)', async () => {
+    await sender().send(message);
+    expect(standIn.accepted[0]?.dateSent).toBeNull();
+    const found = await sender().findAccepted!({ to: message.to, body: message.body, since: Date.now() - 1000 });
+    expect(found).toEqual([standIn.accepted[0]?.sid]);
+  });
+
+  it('does not take a message created before the row (beyond a small skew) for this one', async () => {
+    await sender().send(message);
+    standIn.accepted[0]!.dateSent = new Date();
+    const since = Date.now() + 60_000;
+    expect(await sender().findAccepted!({ to: message.to, body: message.body, since })).toEqual([]);
+    expect(
+      await sender().findAccepted!({ to: message.to, body: message.body, since: Date.now() + 5_000 }),
+    ).toHaveLength(1);
+  });
+
+  it('a look-up Twilio cannot be reached for may recover: not final', async () => {
+    standIn.state.down = true;
+    await expect(sender().findAccepted!({ to: message.to, body: message.body, since: 0 })).rejects.toMatchObject({
+      status: null,
+      final: false,
+    });
   });
 
   it('a send whose answer was lost (Twilio took it, the request timed out) is not sent again on retry', async () => {

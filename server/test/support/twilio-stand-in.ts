@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 export type Scripted = { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number };
 export type Received = { to: string; from: string; body: string; authorization: string | undefined };
 
-export type Accepted = Received & { sid: string; dateSent: Date };
+/** `dateSent` stays null while Twilio still holds the message (queued, accepted), as Twilio's own list shows it. */
+export type Accepted = Received & { sid: string; dateCreated: Date; dateSent: Date | null };
 
 /** Twilio's dates: RFC 2822 in UTC, as `Tue, 01 Dec 2026 21:59:07 +0000`. */
 const rfc2822 = (date: Date) => date.toUTCString().replace('GMT', '+0000');
@@ -13,8 +14,8 @@ const rfc2822 = (date: Date) => date.toUTCString().replace('GMT', '+0000');
 /**
  * A local stand-in that speaks Twilio's Messages API: POST /2010-04-01/Accounts/{sid}/Messages.json,
  * form-encoded To/From/Body, HTTP Basic auth; 201 with a message resource. `script` queues other answers.
- * GET on the same path lists accepted messages, newest first, filtered by To, From and `DateSent>=` (a UTC day),
- * as Twilio does. `state.down` resets every connection, as a provider that cannot be reached;
+ * GET on the same path lists accepted messages, newest first, filtered by To, From and `DateSent>=` (a UTC day; a
+ * message not sent yet has no date_sent and never matches it), as Twilio does. `state.down` resets every connection, as a provider that cannot be reached;
  * `state.answerDelayMs` holds the answer to a message already taken.
  */
 export async function startTwilioStandIn(
@@ -51,7 +52,9 @@ export async function startTwilioStandIn(
         .filter(
           (m) => (!query.get('To') || m.to === query.get('To')) && (!query.get('From') || m.from === query.get('From')),
         )
-        .filter((m) => m.dateSent.toISOString().slice(0, 10) >= since)
+        .filter(
+          (m) => !query.has('DateSent>') || (m.dateSent !== null && m.dateSent.toISOString().slice(0, 10) >= since),
+        )
         .reverse()
         .slice(0, Number(query.get('PageSize') ?? 50))
         .map((m) => ({
@@ -59,8 +62,9 @@ export async function startTwilioStandIn(
           to: m.to,
           from: m.from,
           body: m.body,
-          status: 'delivered',
-          date_sent: rfc2822(m.dateSent),
+          status: m.dateSent ? 'delivered' : 'queued',
+          date_created: rfc2822(m.dateCreated),
+          date_sent: m.dateSent ? rfc2822(m.dateSent) : null,
         }));
       return reply(res, 200, { messages, page: 0, page_size: messages.length, next_page_uri: null });
     }
@@ -80,7 +84,7 @@ export async function startTwilioStandIn(
       return reply(res, next.status, next.body ?? { code: 20500, status: next.status }, next.headers);
     received.push(message);
     const sid = `SM${randomBytes(16).toString('hex')}`;
-    accepted.push({ ...message, sid, dateSent: new Date() });
+    accepted.push({ ...message, sid, dateCreated: new Date(), dateSent: null });
     // Taken but not yet answered: a client that dies now never learns that its message went out.
     if (state.answerDelayMs) await new Promise((resolve) => setTimeout(resolve, state.answerDelayMs));
     return reply(res, 201, {
