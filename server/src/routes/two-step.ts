@@ -2,7 +2,7 @@ import { disableBody, idParam, twoStepBody } from '@twostep/shared';
 import { and, eq, sql } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { runBatch } from '../db/db.ts';
-import { phones, unlocks } from '../db/schema.ts';
+import { phones } from '../db/schema.ts';
 import type { AppEnv } from '../deps.ts';
 import { ApiError, notFound } from '../lib/errors.ts';
 import { valid } from '../lib/validate.ts';
