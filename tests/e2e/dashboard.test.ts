@@ -76,9 +76,12 @@ async function open(hash: string, selector: string): Promise<number> {
 async function signInThroughPopup(person: { email: string; password: string }) {
   const popup = await context.newPage();
   await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+  // The popup asks the background who is signed in before it draws either screen: wait for one of them.
   const signOut = popup.getByRole('button', { name: 'Sign out' });
-  if (await signOut.isVisible().catch(() => false)) await signOut.click();
-  await popup.getByLabel('Server').fill(server.url);
+  const serverField = popup.getByLabel('Server');
+  await signOut.or(serverField).first().waitFor();
+  if (await signOut.count()) await signOut.click();
+  await serverField.fill(server.url);
   await popup.getByLabel('Email').fill(person.email);
   await popup.getByLabel('Password').fill(person.password);
   await popup.keyboard.press('Enter');
