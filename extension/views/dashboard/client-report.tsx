@@ -1,6 +1,5 @@
-import { type Account, limits, type MemberListItem, platformNames } from '@twostep/shared';
+import { type Account, limits, platformNames } from '@twostep/shared';
 import { useEffect, useState } from 'preact/hooks';
-import type { Ask } from '@/messages/intents.ts';
 import { problemText } from '@/views/problem-text.ts';
 import type { FindingView } from './findings.tsx';
 import { count, countsOnly, day, kindLabels, percent } from './labels.ts';

@@ -1,5 +1,4 @@
-import type { AuditEvent, MemberListItem } from '@twostep/shared';
-import type { Ask } from '@/messages/intents.ts';
+import type { AuditEvent } from '@twostep/shared';
 import { dateTime } from './labels.ts';
 import { itemsOf, Pager, pageOf, usePaged } from './paged.tsx';
 import { routeHash, type SectionProps } from './route.ts';

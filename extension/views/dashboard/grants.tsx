@@ -1,6 +1,5 @@
-import { type Account, type MemberListItem, type Platform, platformNames, platforms } from '@twostep/shared';
+import { type Account, type Platform, platformNames, platforms } from '@twostep/shared';
 import { useEffect, useState } from 'preact/hooks';
-import type { Ask } from '@/messages/intents.ts';
 import { problemText } from '@/views/problem-text.ts';
 import { itemsOf, Pager, pageOf, usePaged } from './paged.tsx';
 import { PlatformSelect } from './platform-select.tsx';
