@@ -150,3 +150,38 @@ describe('POST /v1/accounts/:id/login-filled', () => {
     expect((await fill(h, member.token, account.id)).status).toBe(429);
   });
 });
+
+describe('a fill is decided in its own insert', () => {
+  it('a grant removed while a fill runs: no login.filled event follows the removal', async () => {
+    const h = await makeHarness();
+    const { member, account } = await unlocked(h);
+    const [team] = await h.query<{ id: string }>('SELECT id FROM teams');
+    // The removal starts a little later each trial, so it lands at a different step of the fill (the race shows
+    // on the databases that yield between queries; in memory a request runs without yielding).
+    const yields = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    for (let trial = 0; trial < 40; trial++) {
+      if (trial > 0) {
+        h.clock.advance(limits.loginFillWindowMs); // past the cap's window: only the race decides
+        const now = h.clock.now();
+        await h.query(`INSERT INTO grants (account_id, member_id, team_id, granted_at)
+          VALUES ('${account.id}', '${member.id}', '${team!.id}', ${now})`);
+        await h.query(`INSERT INTO unlocks (id, team_id, account_id, member_id, until, created_at)
+          VALUES ('fill-race-${trial}', '${team!.id}', '${account.id}', '${member.id}', ${now + 60_000}, ${now})`);
+      }
+      const [filled] = await Promise.all([
+        fill(h, member.token, account.id),
+        yields(trial).then(() =>
+          h.call('DELETE', `/v1/accounts/${account.id}/grants/${member.id}`, { token: h.owner.token }),
+        ),
+      ]);
+      const last = await h.query<{ action: string }>(
+        `SELECT action FROM events WHERE action IN ('login.filled', 'grant.removed') ORDER BY rowid DESC LIMIT 1`,
+      );
+      expect(last).toEqual([{ action: 'grant.removed' }]);
+      // Refused: not found, or its unlock ended with the grant (whichever the route saw first). Never a 5xx.
+      expect([204, 403, 404]).toContain(filled.status);
+    }
+  });
+});
