@@ -75,6 +75,11 @@ async function raceUnderLoad(where: string, bases: string[]) {
   } finally {
     const background = await traffic.stop();
     expect(background.errors).toEqual([]);
+    // Every server dispatches the outbox: each message (its code makes it unique) was delivered once.
+    const outbox = await team.client.call('GET', '/v1/dev/outbox', team.owner);
+    const bodies = (outbox.body?.messages ?? []).map((m: { to: string; body: string }) => `${m.to} ${m.body}`);
+    expect(bodies.length).toBeGreaterThan(0);
+    expect(new Set(bodies).size).toBe(bodies.length);
     const proof = (what: string) => `races, ${where}: ${what}`;
     reportFigure(proof('50 parallel right answers'), { rounds: done, answers: done * 50, successes: totals.right });
     reportFigure(proof('50 parallel wrong answers'), { rounds: done, answers: done * 50, evaluated: totals.wrong });
