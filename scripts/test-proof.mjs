@@ -1,6 +1,7 @@
 // `npm run test:proof`: the long forms of the proofs (kill -9 x20, 3,000 hostile requests, 40 fast-check runs over
-// a slow uplink, provider faults, backup under writes, retries in workerd), one file after another, then a table of
-// the figures each printed. `npm test` runs the same files in their short forms.
+// a slow uplink, provider faults, backup under writes, retries in workerd, 2,000 hostile requests per route over raw
+// HTTP, two minutes of mixed traffic at the highest rate the machine sustains), one file after another, then a table
+// of the figures each printed. `npm test` runs the same files in their short forms.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,9 +10,8 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const figures = join(tmpdir(), `twostep-proof-${process.pid}.jsonl`);
 rmSync(figures, { force: true });
-const files = ['keep-alive', 'crash', 'twilio', 'provider-faults', 'backup', 'serve-worker'].map(
-  (name) => `server/test/node/${name}.test.ts`,
-);
+const proofs = ['keep-alive', 'crash', 'twilio', 'provider-faults', 'backup', 'serve-worker', 'route-fuzz', 'load'];
+const files = proofs.map((name) => `server/test/node/${name}.test.ts`);
 const started = Date.now();
 const run = spawnSync(
   process.execPath,
@@ -19,7 +19,15 @@ const run = spawnSync(
   {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, PROOF_FIGURES: figures, CRASH_KILLS: '20', FUZZ_RUNS: '40', KEEP_ALIVE_REQUESTS: '3000' },
+    env: {
+      ...process.env,
+      PROOF_FIGURES: figures,
+      CRASH_KILLS: '20',
+      FUZZ_RUNS: '40',
+      KEEP_ALIVE_REQUESTS: '3000',
+      ROUTE_FUZZ_RUNS: '2000',
+      LOAD_SECONDS: '120',
+    },
   },
 );
 const rows = existsSync(figures)
