@@ -62,7 +62,7 @@ describe('mixed traffic (lists, reports, reveals, sends and verifies) at the hig
     const stepping = await highestSustainedRate(mix.operation, {
       from: long ? 10 : 15,
       stepSeconds: long ? 6 : 2,
-      maxSteps: long ? 10 : 3,
+      maxSteps: long ? 10 : 4,
       cpuMs,
     });
     for (const step of stepping.steps) console.log(`[load] step ${describeStep(step)}`);
