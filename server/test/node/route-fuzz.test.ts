@@ -10,6 +10,7 @@ import { type FuzzRequest, type Ids, injectedMarker, requestsFor } from '../rout
 import { reportFigure } from '../support/figures.ts';
 import { freePort, startScript } from '../support/processes.ts';
 import { type RawResponse, rawConnection } from '../support/raw-http.ts';
+import { rawPool } from '../support/raw-pool.ts';
 
 // Every route of the router's own table, fed requests from fast-check over real HTTP (raw sockets, 8 kept-alive
 // connections) to a Node server process whose stdout and stderr are read line by line.
@@ -23,6 +24,7 @@ const routes = [
 ].sort();
 const perRoute = Number(process.env.ROUTE_FUZZ_RUNS ?? 48);
 const lanes = 8;
+let pool: ReturnType<typeof rawPool>;
 
 let server: ChildProcess;
 let port: number;
@@ -77,6 +79,7 @@ beforeAll(async () => {
   });
   const open = await call('POST', '/v1/invites', { email: 'later@fuzz.test', role: 'lead' }, token);
   const challenge = (await call('POST', `/v1/accounts/${account.id}/two-step`, { phoneId: phone.id }, token)).challenge;
+  pool = rawPool(port, lanes);
   ids = {
     token,
     account: account.id,
@@ -90,50 +93,6 @@ afterAll(() => {
   server?.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
-
-type Connection = Awaited<ReturnType<typeof rawConnection>>;
-const pool: (Connection | undefined)[] = Array.from({ length: lanes }, () => undefined);
-const tally = { requests: 0, alone: 0, reused: 0 };
-
-const withinDeadline = (answer: Promise<RawResponse>, label: string) => {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`no answer within 15 s: ${label}`)), 15_000);
-  });
-  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
-};
-
-/** One request on a lane's kept-alive connection (or, when it breaks the head, on a connection of its own). */
-async function sendOn(lane: number, request: FuzzRequest): Promise<RawResponse> {
-  tally.requests++;
-  const bodyless = request.method === 'HEAD';
-  if (request.alone) {
-    tally.alone++;
-    const connection = await rawConnection(port);
-    try {
-      await connection.write(request.bytes);
-      return await withinDeadline(connection.next({ bodyless }), request.label);
-    } finally {
-      connection.close();
-    }
-  }
-  let connection = pool[lane];
-  if (!connection || connection.closed()) pool[lane] = connection = await rawConnection(port);
-  else tally.reused++;
-  await connection.write(request.bytes);
-  try {
-    const answer = await withinDeadline(connection.next({ bodyless }), request.label);
-    if (answer.headers.connection === 'close') {
-      connection.close();
-      pool[lane] = undefined;
-    }
-    return answer;
-  } catch (error) {
-    pool[lane] = undefined;
-    connection.close();
-    throw new Error(`dropped: ${request.label}: ${(error as Error).message}`);
-  }
-}
 
 function expectAnswerWithinContract(request: FuzzRequest, answer: RawResponse) {
   expect(answer.status, request.label).toBeGreaterThanOrEqual(100);
@@ -218,16 +177,17 @@ describe('hostile requests built from the route table and the contract schemas, 
       const requests = requestsFor(method, template, ids);
       await fc.assert(
         fc.asyncProperty(fc.array(requests, { minLength: lanes, maxLength: lanes }), async (batch) => {
-          const answers = await Promise.all(batch.map((request, lane) => sendOn(lane, request)));
+          const answers = await Promise.all(batch.map((request, lane) => pool.send(lane, request)));
           for (const [n, answer] of answers.entries()) expectAnswerWithinContract(batch[n]!, answer);
         }),
         { numRuns: Math.ceil(perRoute / lanes) },
       );
       // A good request on every kept-alive connection the hostile ones left open still gets its answer.
+      const everyLane = Array.from({ length: lanes }, (_, lane) => lane);
       const health = await Promise.all(
-        pool.map((_, lane) => sendOn(lane, { ...goodRequest, label: `health after ${route}` })),
+        everyLane.map((lane) => pool.send(lane, { ...goodRequest, label: `health after ${route}` })),
       );
-      expect(health.map((answer) => answer.status)).toEqual(pool.map(() => 200));
+      expect(health.map((answer) => answer.status)).toEqual(everyLane.map(() => 200));
       expectLogOneLinePerEvent();
     },
     600_000,
@@ -239,9 +199,9 @@ describe('hostile requests built from the route table and the contract schemas, 
     reportFigure('route-table fuzz, raw HTTP', {
       routes: routes.length,
       'requests per route': Math.ceil(perRoute / lanes) * lanes,
-      requests: tally.requests,
-      'with a broken head (alone)': tally.alone,
-      'on a reused connection': tally.reused,
+      requests: pool.tally.requests,
+      'with a broken head (alone)': pool.tally.alone,
+      'on a reused connection': pool.tally.reused,
       'log lines': logLines.length,
       '5xx, dropped, injected': 0,
     });
