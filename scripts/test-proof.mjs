@@ -1,7 +1,8 @@
 // `npm run test:proof`: the long forms of the proofs (kill -9 x20, 3,000 hostile requests, 40 fast-check runs over
 // a slow uplink, provider faults, backup under writes, retries in workerd, 10 rounds of races under load on a file,
-// on sqld and across two servers on one sqld), one file after another, then a table of
-// the figures each printed. `npm test` runs the same files in their short forms.
+// on sqld and across two servers on one sqld, 2,000 hostile requests per route over raw HTTP, two minutes of mixed
+// traffic at the highest rate the machine sustains), one file after another, then a table of the figures each
+// printed. `npm test` runs the same files in their short forms.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,18 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const figures = join(tmpdir(), `twostep-proof-${process.pid}.jsonl`);
 rmSync(figures, { force: true });
-const files = ['keep-alive', 'crash', 'twilio', 'provider-faults', 'backup', 'serve-worker', 'races-under-load'].map(
-  (name) => `server/test/node/${name}.test.ts`,
-);
+const proofs = [
+  'keep-alive',
+  'crash',
+  'twilio',
+  'provider-faults',
+  'backup',
+  'serve-worker',
+  'races-under-load',
+  'route-fuzz',
+  'load',
+];
+const files = proofs.map((name) => `server/test/node/${name}.test.ts`);
 const started = Date.now();
 const run = spawnSync(
   process.execPath,
@@ -27,6 +37,8 @@ const run = spawnSync(
       FUZZ_RUNS: '40',
       KEEP_ALIVE_REQUESTS: '3000',
       RACE_ROUNDS: '10',
+      ROUTE_FUZZ_RUNS: '2000',
+      LOAD_SECONDS: '120',
     },
   },
 );

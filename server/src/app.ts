@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv, Deps } from './deps.ts';
 import { UnreadableSealError } from './lib/crypto.ts';
 import { ApiError } from './lib/errors.ts';
+import { oneLine } from './lib/log-line.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -131,7 +132,7 @@ export function createApp(deps: Deps) {
       return c.json(error.body(), error.status as 400);
     }
     if (error instanceof UnreadableSealError) {
-      deps.log(`unreadable sealed value on ${c.req.method} ${c.req.path}: ${error.message}`);
+      deps.log(oneLine(`unreadable sealed value on ${c.req.method} ${c.req.path}: ${error.message}`));
       return c.json(unreadableSeal(error).body(), 503);
     }
     if (error instanceof HTTPException && error.status < 500) {
@@ -139,7 +140,7 @@ export function createApp(deps: Deps) {
       const message = /json/i.test(error.message) ? 'The body is not valid JSON.' : error.message || 'Bad request.';
       return c.json(new ApiError(code, message).body(), error.status);
     }
-    deps.log(`error ${c.req.method} ${c.req.path}: ${describeError(error)}`);
+    deps.log(oneLine(`error ${c.req.method} ${c.req.path}: ${describeError(error)}`));
     return c.json(new ApiError('internal_error', 'Something went wrong on the server.').body(), 500);
   });
 

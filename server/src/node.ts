@@ -1,14 +1,17 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { answerClientError, requestRefused } from './client-error.ts';
 import { readConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import type { Deps } from './deps.ts';
 import { answerAfterBody } from './keep-alive.ts';
 import { nodePeerAddress } from './lib/client-address.ts';
 import { deriveKeys, randomBytes, toBase64Url } from './lib/crypto.ts';
+import { consoleLog } from './lib/log-line.ts';
 import { passwordGate } from './lib/password-gate.ts';
 import { runKeyRotation } from './services/key-rotation.ts';
 import { dispatchDue } from './sms/dispatcher.ts';
@@ -28,7 +31,7 @@ function devSecret(dataDir: string): string {
 
 const config = readConfig(process.env);
 const dataDir = resolve(config.TWOSTEP_DATA_DIR);
-const log = (line: string) => console.log(line);
+const log = consoleLog;
 for (const warning of config.warnings) log(warning);
 const database = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 const clock = { now: () => Date.now() };
@@ -61,15 +64,23 @@ const reseal = setInterval(() => deps.background(() => runKeyRotation(deps)), 60
 // A whole request (headers and body, the largest an import) within 30 s, its headers within 10 s: a client that
 // trickles ties up a socket no longer than that (Node's defaults are 300 s and 60 s).
 const serverOptions = { requestTimeout: 30_000, headersTimeout: 10_000 };
-const server = serve(
-  { fetch: answerAfterBody(app.fetch), hostname: config.HOST, port: config.PORT, serverOptions },
-  (info) => {
-    const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
-    console.log(`listening on http://${host}:${info.port}`);
-  },
-);
+// serve() would not pass an errorHandler on: the listener is built here, so that a request @hono/node-server cannot
+// turn into a URL gets the contract's error shape (server/src/client-error.ts).
+const listener = getRequestListener(answerAfterBody(app.fetch), {
+  hostname: config.HOST,
+  errorHandler: requestRefused(log),
+});
+const server = createServer(serverOptions, listener);
+server.listen(config.PORT, config.HOST, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  console.log(`listening on http://${host}:${port}`);
+});
 // Node keeps a socket's peer address only once it has been read: read it as the connection opens.
 server.on('connection', (socket: Socket) => void socket.remoteAddress);
+// A request the HTTP parser refuses gets its answer in the contract's shape, not Node's bare status line.
+server.on('clientError', answerClientError);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

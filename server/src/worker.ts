@@ -8,6 +8,7 @@ import { libsqlWebDatabase } from './db/libsql-web.ts';
 import type { Deps } from './deps.ts';
 import { cloudflareClientAddress } from './lib/client-address.ts';
 import { deriveKeys } from './lib/crypto.ts';
+import { consoleLog } from './lib/log-line.ts';
 import { passwordGate } from './lib/password-gate.ts';
 import { runKeyRotation } from './services/key-rotation.ts';
 import { dispatchDue } from './sms/dispatcher.ts';
@@ -26,7 +27,7 @@ type WaitUntil = Pick<ExecutionContext, 'waitUntil'>;
 
 type ScheduledEvent = { cron: string; scheduledTime: number };
 
-const log = (line: string) => console.log(line);
+const log = consoleLog;
 
 /**
  * `waitUntil` belongs to each request (or cron event), while deps are shared by every request of the isolate,

@@ -25,6 +25,9 @@ export const errorStatus = {
   challenge_expired: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  // Refused by the HTTP parser itself, before any route (server/src/client-error.ts).
+  request_timeout: 408,
+  headers_too_large: 431,
   challenge_locked: 423,
   account_locked: 423,
   too_many_attempts: 429,

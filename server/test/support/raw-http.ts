@@ -23,14 +23,15 @@ export async function rawConnection(port: number) {
   socket.on('error', onGone);
   socket.on('close', () => onGone());
 
-  const parse = (): RawResponse | undefined => {
+  const parse = (bodyless: boolean): RawResponse | undefined => {
     const end = buffered.indexOf('\r\n\r\n');
     if (end < 0) return undefined;
     const [statusLine, ...lines] = buffered.subarray(0, end).toString('latin1').split('\r\n');
     const headers = Object.fromEntries(
       lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
     );
-    const length = Number(headers['content-length'] ?? 0);
+    // The answer to a HEAD says the length of a body it does not carry.
+    const length = bodyless ? 0 : Number(headers['content-length'] ?? 0);
     if (headers['transfer-encoding'] === 'chunked') {
       const last = buffered.indexOf('0\r\n\r\n', end + 4);
       if (last < 0) return undefined;
@@ -49,9 +50,9 @@ export async function rawConnection(port: number) {
         if (closed || socket.destroyed) return done();
         socket.write(bytes, () => done());
       }),
-    next: async (): Promise<RawResponse> => {
+    next: async (options: { bodyless?: boolean } = {}): Promise<RawResponse> => {
       for (;;) {
-        const response = parse();
+        const response = parse(options.bodyless ?? false);
         if (response) return response;
         if (closed) throw closed;
         await new Promise<void>((done) => {
@@ -60,6 +61,8 @@ export async function rawConnection(port: number) {
         wake = undefined;
       }
     },
+    /** Whether the server has closed (or reset) this connection. */
+    closed: () => closed !== undefined || socket.destroyed,
     close: () => socket.destroy(),
   };
 }
