@@ -5,7 +5,6 @@ import type { Problem, ProblemCode, Secret } from '@/messages/problem.ts';
 import type { App } from '../../server/src/app.ts';
 import { accountActionsApi } from './account-actions-api.ts';
 import { createDashboardCalls } from './dashboard-api.ts';
-import { pageApi } from './page-api.ts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -79,7 +78,6 @@ export function createApiClient(baseUrl: string, token?: string, fetchImpl: type
   };
   return {
     ...accountActionsApi(baseUrl, client, rawJson),
-    ...pageApi(rawJson),
     health: (): Promise<{ ok: true; version: string; setUp: boolean }> => read(baseUrl, client.v1.health.$get()),
     signIn: (body: { email: string; password: string }): Promise<Session> =>
       read(baseUrl, client.v1.sessions.$post({ json: body })),
