@@ -39,6 +39,6 @@ export function startBackground(): { pages: PageBridge } {
   browser.storage.session.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' }).catch(() => undefined);
   // The platform pages' content scripts (#7): its own listener; the bridge is what the intent handler may use.
   const pages = startPageBridge();
-  listenForIntents(createIntentHandler({ session: sessionStore, api: createApiClient }));
+  listenForIntents(createIntentHandler({ session: sessionStore, api: createApiClient, page: pages }));
   return { pages };
 }
