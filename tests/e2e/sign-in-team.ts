@@ -11,13 +11,16 @@ export const backupCodes = ['1111 2222', '3333 4444'];
 /** Each platform's account: its handle, and a login no other account shares (so a mix-up shows). */
 export const loginOf = (platform: PagePlatform) => ({
   handle: `acme.${platform}`,
-  loginName: `acme.brand.${platform}`,
+  /** The last digits of the account's phone, held by Jana: Instagram's ends in 4821. */
+  last4: String(4821 + signInPlatforms.indexOf(platform)),
+  // An email: LinkedIn's login field is type=email and required, as on the real page.
+  loginName: `brand.${platform}@acme.test`,
   password: `Sn0wy-Owl-${platform}-Harbour-77`,
 });
 
 /**
- * A team as a lead sets it up over HTTP: one account on each of the six platforms, every one protected by the
- * team phone ending in 4821 held by Jana, with a login name and a password; Instagram's with two backup codes.
+ * A team as a lead sets it up over HTTP: one account on each of the six platforms, each protected by a team phone
+ * held by Jana (Instagram's ends in 4821), with a login name and a password; Instagram's with two backup codes.
  */
 export async function setUpSignInTeam(base: string) {
   const call = httpClient(base);
@@ -35,14 +38,15 @@ export async function setUpSignInTeam(base: string) {
     }
   }
 
-  const { phone } = await call<{ phone: { id: string } }>('POST', '/v1/phones', token, {
-    number: '+49 151 23454821',
-    label: 'Team SIM 3',
-    holder: { name: 'Jana' },
-  });
   const ids = {} as Record<PagePlatform, string>;
   for (const platform of signInPlatforms) {
-    const { handle, loginName, password } = loginOf(platform);
+    const { handle, loginName, password, last4 } = loginOf(platform);
+    // A phone each: a phone takes at most 5 codes an hour, and each account here takes two (protect, sign in).
+    const { phone } = await call<{ phone: { id: string } }>('POST', '/v1/phones', token, {
+      number: `+49 151 2345${last4}`,
+      label: `Team SIM ${last4}`,
+      holder: { name: 'Jana' },
+    });
     const body = { platform, handle, client: 'Acme', loginName };
     const { account } = await call<{ account: { id: string } }>('POST', '/v1/accounts', token, body);
     ids[platform] = account.id;

@@ -136,14 +136,6 @@ export function AccountDetail({ ask, account, role, onBack, onAccountChanged, on
           onRestart={start}
         />
       )}
-      {flow.step === 'unlocked' && account.platform !== 'other' && (
-        <FillLogin
-          ask={ask}
-          account={{ ...account, platform: account.platform }}
-          onLocked={() => setFlow({ step: 'idle', error: 'The unlock has ended. Sign in again with a new code.' })}
-          onCodeStep={() => onCodeStep?.()}
-        />
-      )}
       {flow.step === 'unlocked' && (
         <Credentials
           ask={ask}
@@ -151,7 +143,16 @@ export function AccountDetail({ ask, account, role, onBack, onAccountChanged, on
           loginName={account.loginName}
           unlockedUntil={flow.until}
           onLocked={() => setFlow({ step: 'idle', error: 'The unlock has ended. Sign in again with a new code.' })}
-        />
+        >
+          {account.platform !== 'other' && (
+            <FillLogin
+              ask={ask}
+              account={{ ...account, platform: account.platform }}
+              onLocked={() => setFlow({ step: 'idle', error: 'The unlock has ended. Sign in again with a new code.' })}
+              onCodeStep={() => onCodeStep?.()}
+            />
+          )}
+        </Credentials>
       )}
       {flow.step !== 'checking' && (
         <AccountActions

@@ -6,6 +6,7 @@ import type { PagePlatform } from '@/messages/platform-pages.ts';
 import { CodeBoxes, codeLength } from '@/views/code-boxes.tsx';
 import { signInPlace } from '@/views/page-text.ts';
 import { problemText } from '@/views/problem-text.ts';
+import { TwoStepBadge } from '@/views/two-step-badge.tsx';
 import { RevealPanel } from './reveal-panel.tsx';
 
 type Props = {

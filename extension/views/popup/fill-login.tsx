@@ -14,6 +14,8 @@ type Props = {
   onCodeStep: (page: PageReport) => void;
 };
 
+const recheckMs = 1000;
+
 type State =
   | { step: 'checking' }
   | { step: 'ready'; page: PageReport | null }
@@ -40,6 +42,13 @@ export function FillLogin({ ask, account, onLocked, onCodeStep }: Props) {
   useEffect(() => {
     void check();
   }, [account.id]);
+
+  // A page still loading has no content script yet, and the member may switch tabs: asked again until it is here.
+  useEffect(() => {
+    if (state.step !== 'ready' || here) return;
+    const timer = setTimeout(check, recheckMs);
+    return () => clearTimeout(timer);
+  }, [state, here]);
 
   // The member came to fill: the button takes the focus the moment it is there.
   useEffect(() => {
@@ -69,7 +78,7 @@ export function FillLogin({ ask, account, onLocked, onCodeStep }: Props) {
   return (
     <div class="stack fill-login">
       {here?.step === 'code' ? (
-        <button type="button" class="primary" onClick={() => onCodeStep(here)}>
+        <button ref={buttonRef} type="button" class="primary" onClick={() => onCodeStep(here)}>
           Enter {name}’s code
         </button>
       ) : (
