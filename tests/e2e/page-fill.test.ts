@@ -81,7 +81,9 @@ describe('on each platform’s pages', () => {
     it(`${platform}: the login page is told as login, filled, and its form posts the name and password`, async () => {
       const page = await open(pages.login);
       expect(await ready(page)).toEqual({ platform, origin: new URL(pages.login).origin, step: 'login' });
-      expect(routes.submissions).toEqual([]); // nothing on load
+      await page.waitForTimeout(300);
+      expect(routes.submissions).toEqual([]); // nothing on load, nor on being asked which step it is
+      expect((await values(page)).every((value) => value === '')).toBe(true);
       expect(await bridge.fill(page, platform, login)).toEqual({ filled: true, submitted: true });
       await expect.poll(() => routes.submissions.length).toBe(1);
       expect(routes.submissions[0]!.origin).toBe(new URL(pages.login).origin);
@@ -104,5 +106,86 @@ describe('on each platform’s pages', () => {
     expect(await bridge.fill(page, 'x', code)).toEqual({ filled: false, reason: 'no_field' });
     expect(await values(page)).toEqual(['']);
     expect(routes.submissions).toEqual([]);
+  });
+});
+
+const frameValues = (page: Page) =>
+  page
+    .frames()[1]!
+    .evaluate(() =>
+      Array.from(document.querySelectorAll('input:not([type=hidden])')).map((each) => (each as HTMLInputElement).value),
+    );
+
+/** Gives a page time to do what it would do unasked, then asserts nothing was typed and nothing posted. */
+async function nothingFilled(page: Page, inFrame = false) {
+  await page.waitForTimeout(300);
+  const seen = inFrame ? await frameValues(page) : await values(page);
+  expect(seen.length).toBeGreaterThan(0);
+  expect(seen.every((value) => value === '')).toBe(true);
+  expect(routes.submissions).toEqual([]);
+}
+
+describe('on hostile pages nothing is filled', () => {
+  it('a look-alike origin (www.instagram.com.evil.test) has no Twostep in it to fill', async () => {
+    const page = await open(hostilePages.lookAlike);
+    expect(await bridge.pageOf(page)).toBeNull();
+    expect(await bridge.fill(page, 'instagram', login)).toEqual({ filled: false, reason: 'no_page' });
+    await nothingFilled(page);
+  });
+
+  it('Instagram over plain http has no Twostep in it to fill', async () => {
+    const page = await open(hostilePages.plainHttp);
+    expect(await bridge.pageOf(page)).toBeNull();
+    expect(await bridge.fill(page, 'instagram', login)).toEqual({ filled: false, reason: 'no_page' });
+    await nothingFilled(page);
+  });
+
+  it('the real login page framed by another site: the frame gets nothing', async () => {
+    const page = await open(hostilePages.framing);
+    await page.frames()[1]!.waitForSelector('input[name=password]');
+    expect(await bridge.pageOf(page)).toBeNull();
+    expect(await bridge.fill(page, 'instagram', login)).toEqual({ filled: false, reason: 'no_page' });
+    await nothingFilled(page, true);
+  });
+
+  it('a form in a cross-origin iframe on the platform’s page gets nothing', async () => {
+    const page = await open(hostilePages.iframeForm);
+    await page.frames()[1]!.waitForSelector('input[name=password]');
+    expect((await ready(page)).step).toBe('other');
+    expect(await bridge.fill(page, 'instagram', login)).toEqual({ filled: false, reason: 'no_field' });
+    await nothingFilled(page, true);
+  });
+
+  it('a field made transparent by an ancestor (opacity 0.3) gets nothing', async () => {
+    const page = await open(hostilePages.transparent);
+    await ready(page);
+    expect(await bridge.fill(page, 'instagram', login)).toEqual({ filled: false, reason: 'no_field' });
+    await nothingFilled(page);
+  });
+
+  it('a field under an overlay gets nothing', async () => {
+    const page = await open(hostilePages.overlay);
+    await ready(page);
+    expect(await bridge.fill(page, 'instagram', login)).toEqual({ filled: false, reason: 'no_field' });
+    await nothingFilled(page);
+  });
+
+  it('another platform’s fill on this platform’s page is refused as the wrong page', async () => {
+    const page = await open(platformPages.instagram.login);
+    await ready(page);
+    expect(await bridge.fill(page, 'facebook', login)).toEqual({ filled: false, reason: 'wrong_page' });
+    await nothingFilled(page);
+  });
+
+  it('a page forging Twostep’s messages gets no fill and claims nothing: the real fill still goes through once', async () => {
+    const page = await open(`${hostilePages.forged}&ext=${extensionId}`);
+    await ready(page);
+    await page.waitForTimeout(500);
+    await nothingFilled(page);
+    const forgeries = await page.evaluate(() => (window as unknown as { forgeries: { how: string }[] }).forgeries);
+    expect(forgeries.length).toBeGreaterThan(10);
+    expect(await bridge.fill(page, 'instagram', login)).toEqual({ filled: true, submitted: true });
+    await expect.poll(() => routes.submissions.length).toBe(1);
+    expect(routes.submissions[0]!.fields).toEqual(loginFields.instagram);
   });
 });
