@@ -68,7 +68,10 @@ export function CodeStep({ ask, account, onOpenAccount, onBack }: Props) {
       <button type="button" class="link back" onClick={onBack}>
         ← All accounts
       </button>
-      <h2 id="code-step-title">{name} asks for its code</h2>
+      <div class="title-row">
+        <h2>@{account.handle}</h2>
+        <TwoStepBadge twoStep={account.twoStep} />
+      </div>
       <p id="code-step-label">
         {name} asks for its code for <strong>@{account.handle}</strong>
         {phone ? (
