@@ -60,10 +60,19 @@ export async function pressFocused(popup: Page, char?: string) {
   }, char);
 }
 
-/** Focuses the (one) normal window, whose active tab is the platform page: the toolbar popup's situation. */
+/**
+ * Makes the (one) normal window, whose active tab is the platform page, the last focused window: the toolbar
+ * popup's situation. Headless Chromium may hold several windows active at once, and activating one it already
+ * thinks active changes nothing: so the popup windows are blurred, then the normal window is blurred and focused.
+ */
 export async function focusPlatformWindow(worker: Worker) {
   await worker.evaluate(async () => {
-    const [normal] = await chrome.windows.getAll({ windowTypes: ['normal'] });
-    if (normal?.id !== undefined) await chrome.windows.update(normal.id, { focused: true });
+    const all = await chrome.windows.getAll({ windowTypes: ['normal', 'popup'] });
+    for (const popup of all.filter((each) => each.type === 'popup'))
+      if (popup.id !== undefined) await chrome.windows.update(popup.id, { focused: false });
+    const normal = all.find((each) => each.type === 'normal');
+    if (normal?.id === undefined) return;
+    await chrome.windows.update(normal.id, { focused: false });
+    await chrome.windows.update(normal.id, { focused: true });
   });
 }
