@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * The messages between the background and Twostep's content script in a platform's page, checked with zod on
- * both ends. The background's pokes carry no secret; the content script claims the fill with the poke's nonce and
+ * both ends (zod/mini: the content script carries only what it uses). The background's pokes carry no secret; the content script claims the fill with the poke's nonce and
  * the background hands it over only to a sender the browser vouches for (page-listener.ts).
  */
 
@@ -24,13 +24,13 @@ export const pageMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type PageMessage = z.infer<typeof pageMessageSchema>;
 
-const code = z.string().min(4).max(32);
+const code = z.string().check(z.minLength(4), z.maxLength(32));
 /** The fill itself, as the background hands it to a claim it accepted. */
 export const pageFillSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('login'),
-    loginName: z.string().max(320).nullable(),
-    password: z.string().max(1024),
+    loginName: z.nullable(z.string().check(z.maxLength(320))),
+    password: z.string().check(z.maxLength(1024)),
   }),
   z.strictObject({ kind: z.enum(['code', 'backup_code']), code }),
 ]);

@@ -182,8 +182,12 @@ describe('on hostile pages nothing is filled', () => {
     await ready(page);
     await page.waitForTimeout(500);
     await nothingFilled(page);
-    const forgeries = await page.evaluate(() => (window as unknown as { forgeries: { how: string }[] }).forgeries);
+    const forgeries = await page.evaluate(
+      () => (window as unknown as { forgeries: { how: string; result: string }[] }).forgeries,
+    );
     expect(forgeries.length).toBeGreaterThan(10);
+    // The page's chrome.runtime has no way to this extension (no externally_connectable): every attempt found none.
+    expect(new Set(forgeries.map((forgery) => forgery.result))).toEqual(new Set(['no chrome.runtime in the page']));
     expect(await bridge.fill(page, 'instagram', login)).toEqual({ filled: true, submitted: true });
     await expect.poll(() => routes.submissions.length).toBe(1);
     expect(routes.submissions[0]!.fields).toEqual(loginFields.instagram);
