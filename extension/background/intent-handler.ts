@@ -5,9 +5,11 @@ import { challengeOver, type Problem } from '@/messages/problem.ts';
 import { type ApiClient, ApiRequestError } from './api-client.ts';
 import { accountActionHandlers } from './handlers/account-actions.ts';
 import { createDashboardHandlers } from './handlers/dashboard.ts';
+import { pageHandlers } from './handlers/page-fill.ts';
+import type { PageBridge } from './page-bridge-types.ts';
 import { insecureServerText, isInsecureServerUrl, normalizeServerUrl } from './server-url.ts';
 import type { PendingChallenge, SessionStore } from './session-store.ts';
-import { type BadgeDeps, createBadge } from './toolbar-badge.ts';
+import { type BadgeDeps, browserBadge, createBadge } from './toolbar-badge.ts';
 
 export type HandlerDeps = {
   session: SessionStore;
@@ -16,12 +18,14 @@ export type HandlerDeps = {
   now?: () => number;
   /** The toolbar badge and the active tab's URL (tests pass fakes). */
   badge?: BadgeDeps;
+  /** The platform pages: fills and what the active tab shows (absent: nothing is ever filled). */
+  page?: PageBridge;
 };
 
 export type Handlers = { [K in IntentType]: (payload: IntentMap[K][0]) => Promise<IntentMap[K][1]> };
 
 /** The background's side of the popup's intents: it alone holds the token and talks to the server. */
-export function createIntentHandler({ session, api, now = Date.now, badge: badgeDeps }: HandlerDeps) {
+export function createIntentHandler({ session, api, now = Date.now, badge: badgeDeps, page }: HandlerDeps) {
   const badge = createBadge(badgeDeps, now);
   /** The sign-in waiting for its code, while the server's clock says it has not expired; else forgotten. */
   async function livePending(): Promise<PendingChallenge | null> {
@@ -144,6 +148,7 @@ export function createIntentHandler({ session, api, now = Date.now, badge: badge
     },
     'secret.get': async ({ accountId }) => (await client()).getSecret(accountId),
     ...createDashboardHandlers(client),
+    ...pageHandlers({ client, bridge: page, activeTab: (badgeDeps ?? browserBadge).activeTab }),
   };
 
   return async function handle(intent: Intent): Promise<Reply> {

@@ -3,6 +3,8 @@ import type { Reply } from '@/messages/intents.ts';
 import { createApiClient } from './api-client.ts';
 import { createIntentHandler, type IntentHandler } from './intent-handler.ts';
 import { intentSchema } from './intent-schema.ts';
+import type { PageBridge } from './page-bridge-types.ts';
+import { startPageBridge } from './page-listener.ts';
 import { sessionStore } from './session-store.ts';
 
 /**
@@ -33,7 +35,10 @@ export function listenForIntents(handle: IntentHandler) {
 }
 
 /** The background's whole job: keep storage.session away from content scripts, and answer intents. */
-export function startBackground() {
+export function startBackground(): { pages: PageBridge } {
   browser.storage.session.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' }).catch(() => undefined);
-  listenForIntents(createIntentHandler({ session: sessionStore, api: createApiClient }));
+  // The platform pages' content scripts (#7): its own listener; the bridge is what the intent handler may use.
+  const pages = startPageBridge();
+  listenForIntents(createIntentHandler({ session: sessionStore, api: createApiClient, page: pages }));
+  return { pages };
 }

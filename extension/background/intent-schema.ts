@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Intent } from '@/messages/intents.ts';
 import { accountIntentSchemas } from './account-intent-schema.ts';
 import { dashboardIntentSchemas } from './dashboard-schema.ts';
+import { pageIntentSchemas } from './page-intent-schema.ts';
 
 const id = idParam.shape.id;
 const empty = <T extends string>(type: T) => z.strictObject({ type: z.literal(type) });
@@ -26,4 +27,5 @@ export const intentSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('secret.get'), accountId: id }),
   ...accountIntentSchemas,
   ...dashboardIntentSchemas,
+  ...pageIntentSchemas,
 ]) satisfies z.ZodType<Intent>;

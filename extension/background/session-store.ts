@@ -1,5 +1,6 @@
 import type { Challenge, Member } from '@twostep/shared';
 import { storage } from 'wxt/utils/storage';
+import { filledTabs } from './filled-tabs.ts';
 import { defaultServerUrl } from './server-url.ts';
 
 /** A signed-in session: the bearer token, the server that issued it, and who it belongs to. */
@@ -30,6 +31,7 @@ export const sessionStore = {
     await sessionItem.setValue(session);
   },
   async clear() {
+    await filledTabs.clear();
     await pendingItem.removeValue();
     await sessionItem.removeValue();
   },

@@ -2,6 +2,7 @@ import type { Account, Challenge, Member } from '@twostep/shared';
 import { browser } from 'wxt/browser';
 import type { AccountActionIntents } from '@/messages/account-intents.ts';
 import type { DashboardIntentMap } from '@/messages/dashboard-intents.ts';
+import type { PageIntents } from '@/messages/page-intents.ts';
 import type { Problem, Secret } from '@/messages/problem.ts';
 
 /** What the popup may know about the session: never the token. */
@@ -26,7 +27,8 @@ export type IntentMap = {
   'challenge.resend': [{ challengeId: string }, ChallengeView];
   'secret.get': [{ accountId: string }, Secret];
 } & AccountActionIntents &
-  DashboardIntentMap;
+  DashboardIntentMap &
+  PageIntents;
 export type IntentType = keyof IntentMap;
 export type Intent = { [K in IntentType]: { type: K } & IntentMap[K][0] }[IntentType];
 export type Reply<K extends IntentType = IntentType> =

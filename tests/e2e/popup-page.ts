@@ -14,10 +14,11 @@ export function popupPage(context: BrowserContext, popupUrl: string) {
     get page() {
       return page;
     },
-    async open(selector: string) {
-      page = await context.newPage();
+    /** `opener` gives a page already on the popup (e2e/popup-window.ts opens it beside a platform page). */
+    async open(selector: string, opener?: () => Promise<Page>) {
+      page = opener ? await opener() : await context.newPage();
       page.setDefaultTimeout(10_000);
-      await page.goto(popupUrl, { waitUntil: 'commit' });
+      if (!opener) await page.goto(popupUrl, { waitUntil: 'commit' });
       await page.locator(selector).first().waitFor();
       return page;
     },

@@ -2,10 +2,12 @@ import type { Account, Member, Platform } from '@twostep/shared';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { type AccountPageView, type Ask, ask } from '@/messages/intents.ts';
+import type { PagePlatform } from '@/messages/platform-pages.ts';
 import type { Problem } from '@/messages/problem.ts';
 import { listMarks, mark } from '@/views/perf-marks.ts';
 import { AccountDetail } from '@/views/popup/account-detail.tsx';
 import { AccountList, type ListFilter } from '@/views/popup/account-list.tsx';
+import { CodeStep } from '@/views/popup/code-step.tsx';
 import { InviteForm } from '@/views/popup/invite-form.tsx';
 import { SetUpForm } from '@/views/popup/set-up-form.tsx';
 import { SignInForm } from '@/views/popup/sign-in-form.tsx';
@@ -17,7 +19,8 @@ type Screen =
   | { name: 'setUp' }
   | { name: 'invite' }
   | { name: 'accounts' }
-  | { name: 'account'; account: Account };
+  | { name: 'account'; account: Account }
+  | { name: 'codeStep'; account: Account & { platform: PagePlatform } };
 
 type ListState = { state: 'loading' } | { state: 'error'; problem: Problem } | ({ state: 'ready' } & AccountPageView);
 
@@ -53,7 +56,10 @@ export function App() {
     setMember(who);
     setServerUrl(url);
     void loadAccounts();
-    if (!pendingAccountId) return setScreen({ name: 'accounts' });
+    if (!pendingAccountId) {
+      setScreen({ name: 'accounts' });
+      return void openCodeStep();
+    }
     // A sign-in still waits for its SMS code (the popup closed meanwhile): straight back to its code entry.
     askHere('account.get', { accountId: pendingAccountId }).then((reply) =>
       setScreen((now) =>
@@ -64,6 +70,18 @@ export function App() {
             : { name: 'accounts' },
       ),
     );
+  }
+
+  /** Opened again on the platform's code step after a fill: straight to that account's code screen. */
+  async function openCodeStep() {
+    const status = await ask('page.status', {});
+    if (!status.ok || status.data.page?.step !== 'code' || !status.data.accountId) return;
+    const { platform } = status.data.page;
+    if (platform === 'other') return;
+    const reply = await askHere('account.get', { accountId: status.data.accountId });
+    if (!reply.ok || reply.data.account.platform !== platform) return;
+    const account = { ...reply.data.account, platform };
+    setScreen((now) => (now.name === 'accounts' ? { name: 'codeStep', account } : now));
   }
 
   useEffect(() => {
@@ -178,6 +196,20 @@ export function App() {
           account={screen.account}
           onBack={() => setScreen({ name: 'accounts' })}
           onAccountChanged={accountChanged}
+          onCodeStep={() => {
+            const { account } = screen;
+            if (account.platform !== 'other')
+              setScreen({ name: 'codeStep', account: { ...account, platform: account.platform } });
+          }}
+        />
+      )}
+      {screen.name === 'codeStep' && member && (
+        <CodeStep
+          key={screen.account.id}
+          ask={askHere}
+          account={screen.account}
+          onOpenAccount={() => setScreen({ name: 'account', account: screen.account })}
+          onBack={() => setScreen({ name: 'accounts' })}
         />
       )}
     </main>

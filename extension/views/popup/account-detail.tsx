@@ -8,6 +8,7 @@ import { problemText } from '@/views/problem-text.ts';
 import { TwoStepBadge } from '@/views/two-step-badge.tsx';
 import { AccountActions } from './account-actions.tsx';
 import { Credentials } from './credentials.tsx';
+import { FillLogin } from './fill-login.tsx';
 
 type Flow =
   | { step: 'checking' }
@@ -22,13 +23,15 @@ type Props = {
   role: Role;
   onBack: () => void;
   onAccountChanged: (account: Account) => void;
+  /** The active tab is this account's platform asking for its code: the code step screen takes it. */
+  onCodeStep?: () => void;
 };
 
 const offText = problemText({ code: 'two_step_off', message: '', status: 409, details: {} });
 const pendingText =
   'Two-step is being set up: the code sent to the phone has not been entered yet. You can sign in here once it is on.';
 
-export function AccountDetail({ ask, account, role, onBack, onAccountChanged }: Props) {
+export function AccountDetail({ ask, account, role, onBack, onAccountChanged, onCodeStep }: Props) {
   const [flow, setFlow] = useState<Flow>({ step: 'checking' });
   const [resume, setResume] = useState<ChallengeView | null>(null);
   const [acting, setActing] = useState(false);
@@ -140,7 +143,16 @@ export function AccountDetail({ ask, account, role, onBack, onAccountChanged }: 
           loginName={account.loginName}
           unlockedUntil={flow.until}
           onLocked={() => setFlow({ step: 'idle', error: 'The unlock has ended. Sign in again with a new code.' })}
-        />
+        >
+          {account.platform !== 'other' && (
+            <FillLogin
+              ask={ask}
+              account={{ ...account, platform: account.platform }}
+              onLocked={() => setFlow({ step: 'idle', error: 'The unlock has ended. Sign in again with a new code.' })}
+              onCodeStep={() => onCodeStep?.()}
+            />
+          )}
+        </Credentials>
       )}
       {flow.step !== 'checking' && (
         <AccountActions

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Ask } from '@/messages/intents.ts';
 import { formatTime } from '@/views/format.ts';
@@ -13,6 +14,8 @@ type Props = {
   loginName: string | null;
   unlockedUntil: string;
   onLocked: () => void;
+  /** Shown under the heading: the fill into the platform's page, when there is one. */
+  children?: ComponentChildren;
 };
 
 /**
@@ -20,7 +23,7 @@ type Props = {
  * kept in state only while the person has asked to see it, and hidden again after 30 seconds. Buttons say
  * aria-disabled while a request runs, not disabled: a disabled button would drop the keyboard focus.
  */
-export function Credentials({ ask, accountId, loginName, unlockedUntil, onLocked }: Props) {
+export function Credentials({ ask, accountId, loginName, unlockedUntil, onLocked, children }: Props) {
   const [status, setStatus] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
   const [shown, setShown] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -58,6 +61,7 @@ export function Credentials({ ask, accountId, loginName, unlockedUntil, onLocked
   return (
     <section class="stack credentials" aria-labelledby="credentials-title">
       <h3 id="credentials-title">Unlocked until {formatTime(unlockedUntil)}</h3>
+      {children}
       <dl class="facts">
         <dt>Login name</dt>
         <dd>

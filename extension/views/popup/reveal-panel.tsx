@@ -8,16 +8,25 @@ import { problemText } from '@/views/problem-text.ts';
 // A closed popup runs nothing, so the clipboard cannot be cleared later: the person is told so.
 const staysOnClipboard = ' It stays on your clipboard until you copy something else.';
 
-type Props = { ask: Ask; account: Account; onRevealed: (remaining: number) => void; onClose: () => void };
+/** Offered on the platform's code step: the revealed code goes into the page, and what happened is said. */
+type FillOption = { label: string; run: (code: string) => Promise<{ kind: 'info' | 'error'; text: string }> };
+type Props = {
+  ask: Ask;
+  account: Account;
+  onRevealed: (remaining: number) => void;
+  onClose: () => void;
+  fill?: FillOption;
+};
 
 /** Reveals one backup code, with a reason for the audit trail; the code is then used up on the server. */
-export function RevealPanel({ ask, account, onRevealed, onClose }: Props) {
+export function RevealPanel({ ask, account, onRevealed, onClose, fill }: Props) {
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | undefined>();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [revealed, setRevealed] = useState<{ code: string; remaining: number } | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
+  const [filled, setFilled] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
   const reasonRef = useFocusOnMount<HTMLInputElement>();
   const copyRef = useRef<HTMLButtonElement>(null);
 
@@ -51,10 +60,21 @@ export function RevealPanel({ ask, account, onRevealed, onClose }: Props) {
         <p class="backup-code">{revealed.code}</p>
         <p class="meta">It counts as used now. {left}</p>
         <div class="actions">
+          {fill && (
+            <button
+              ref={copyRef}
+              type="button"
+              class="primary"
+              aria-disabled={filled?.kind === 'info'}
+              onClick={async () => filled?.kind !== 'info' && setFilled(await fill.run(revealed.code))}
+            >
+              {fill.label}
+            </button>
+          )}
           <button
-            ref={copyRef}
+            ref={fill ? undefined : copyRef}
             type="button"
-            class="primary"
+            class={fill ? undefined : 'primary'}
             onClick={() =>
               navigator.clipboard.writeText(revealed.code).then(
                 () => setCopied(`Backup code copied.${staysOnClipboard}`),
@@ -71,6 +91,11 @@ export function RevealPanel({ ask, account, onRevealed, onClose }: Props) {
         {copied && (
           <p class="notice" role="status">
             {copied}
+          </p>
+        )}
+        {filled && (
+          <p class={filled.kind === 'info' ? 'notice' : 'error'} role={filled.kind === 'info' ? 'status' : 'alert'}>
+            {filled.text}
           </p>
         )}
       </div>
