@@ -131,6 +131,15 @@ describe('a fill handed to a platform page', () => {
     expect(claims).toEqual([undefined]);
   });
 
+  it('goes by the URL’s origin where the browser reports none (Firefox), and to no sender without a URL', async () => {
+    const firefox = bridgeWith(contentScript({ origin: undefined }));
+    expect(await firefox.fill(tabId, 'instagram', login)).toEqual({ filled: true, submitted: true });
+    claims = [];
+    const noUrl = bridgeWith(contentScript({ url: undefined }));
+    expect(await noUrl.fill(tabId, 'instagram', login)).toEqual({ filled: false, reason: 'expired' });
+    expect(claims).toEqual([undefined]);
+  });
+
   it('is refused once its 10 s window has passed', async () => {
     const late = bridgeWith(contentScript(), { wait: 10_001 });
     expect(await late.fill(tabId, 'instagram', login)).toEqual({ filled: false, reason: 'expired' });

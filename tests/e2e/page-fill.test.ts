@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, tempDir } from './harness.ts';
+import { platformPageMatches } from '../../extension/messages/platform-pages.ts';
+import { extensionDir, launchBrowser, tempDir } from './harness.ts';
 import { pageBridge } from './page-bridge-driver.ts';
 import { hostilePages, platformPages, routePlatforms, xUsernameChallenge } from './platform-routes.ts';
 
@@ -28,7 +31,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   routes.clear();
-  for (const page of context.pages()) await page.close();
+  // Not awaited: Chromium can leave a close pending for a page that is navigating after its form was sent.
+  for (const page of context.pages()) page.close().catch(() => undefined);
 });
 
 async function open(url: string): Promise<Page> {
@@ -191,5 +195,21 @@ describe('on hostile pages nothing is filled', () => {
     expect(await bridge.fill(page, 'instagram', login)).toEqual({ filled: true, submitted: true });
     await expect.poll(() => routes.submissions.length).toBe(1);
     expect(routes.submissions[0]!.fields).toEqual(loginFields.instagram);
+  });
+});
+
+describe('the built manifest', () => {
+  it('asks storage and activeTab only, and runs one content script on the platforms’ sign-in pages, top frame only', () => {
+    const manifest = JSON.parse(readFileSync(join(extensionDir, 'manifest.json'), 'utf8'));
+    expect(manifest.permissions).toEqual(['storage', 'activeTab']);
+    expect(manifest.host_permissions).toBeUndefined();
+    expect(manifest.optional_host_permissions).toBeUndefined();
+    expect(manifest.externally_connectable).toBeUndefined();
+    expect(manifest.web_accessible_resources).toBeUndefined();
+    expect(manifest.content_scripts).toHaveLength(1);
+    const [script] = manifest.content_scripts;
+    expect([...script.matches].sort()).toEqual([...platformPageMatches].sort());
+    expect(script.all_frames).toBe(false);
+    expect(script.run_at).toBe('document_idle');
   });
 });
