@@ -197,6 +197,8 @@ export const outbox = sqliteTable(
     // Send budgets count by number, not phone row: deleting and re-adding a phone must not reset them.
     index('outbox_number').on(t.toNumber, t.createdAt),
     index('outbox_member').on(t.memberId, t.createdAt),
+    // A challenge's delivery state and the members' share queries find its messages by this.
+    index('outbox_challenge').on(t.challengeId, t.createdAt),
   ],
 );
 
