@@ -15,13 +15,20 @@ import { creatorMayGrant, inviteOpen } from '../services/invites.ts';
 import { isUniqueViolation, newSession, publicMember } from '../services/members.ts';
 import { apiVersion } from '../version.ts';
 
+const setUpDatabases = new WeakSet<object>();
+
 const alreadySetUp = () => new ApiError('already_set_up', 'This Twostep server is already set up. Sign in instead.');
 
 export const authRoutes = new Hono<AppEnv>()
   // `setUp` tells a first-run client whether to offer setting the team up (POST /v1/setup) or signing in.
   .get('/health', async (c) => {
-    const [team] = await c.var.deps.db.select({ id: teams.id }).from(teams).limit(1);
-    return c.json({ ok: true as const, version: apiVersion, setUp: team !== undefined }, 200);
+    const { db } = c.var.deps;
+    // A team, once set up, is never removed (no route deletes one): after the first yes, health asks no database.
+    if (!setUpDatabases.has(db)) {
+      const [team] = await db.select({ id: teams.id }).from(teams).limit(1);
+      if (team) setUpDatabases.add(db);
+    }
+    return c.json({ ok: true as const, version: apiVersion, setUp: setUpDatabases.has(db) }, 200);
   })
 
   .post('/setup', valid('json', setupBody), async (c) => {
