@@ -1,5 +1,6 @@
 // `npm run test:proof`: the long forms of the proofs (kill -9 x20, 3,000 hostile requests, 40 fast-check runs over
-// a slow uplink, provider faults, backup under writes, retries in workerd), one file after another, then a table of
+// a slow uplink, provider faults, backup under writes, retries in workerd, 10 rounds of races under load on a file,
+// on sqld and across two servers on one sqld), one file after another, then a table of
 // the figures each printed. `npm test` runs the same files in their short forms.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const figures = join(tmpdir(), `twostep-proof-${process.pid}.jsonl`);
 rmSync(figures, { force: true });
-const files = ['keep-alive', 'crash', 'twilio', 'provider-faults', 'backup', 'serve-worker'].map(
+const files = ['keep-alive', 'crash', 'twilio', 'provider-faults', 'backup', 'serve-worker', 'races-under-load'].map(
   (name) => `server/test/node/${name}.test.ts`,
 );
 const started = Date.now();
@@ -19,7 +20,14 @@ const run = spawnSync(
   {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, PROOF_FIGURES: figures, CRASH_KILLS: '20', FUZZ_RUNS: '40', KEEP_ALIVE_REQUESTS: '3000' },
+    env: {
+      ...process.env,
+      PROOF_FIGURES: figures,
+      CRASH_KILLS: '20',
+      FUZZ_RUNS: '40',
+      KEEP_ALIVE_REQUESTS: '3000',
+      RACE_ROUNDS: '10',
+    },
   },
 );
 const rows = existsSync(figures)

@@ -1,4 +1,4 @@
-import type { Account, Challenge, Phone, Session } from '@twostep/shared';
+import type { Account, Challenge, FillStep, Phone, Session } from '@twostep/shared';
 import type { hc } from 'hono/client';
 import type { App } from '../../server/src/app.ts';
 import { read } from './api-client.ts';
@@ -37,6 +37,9 @@ export function accountActionsApi(baseUrl: string, client: Client, rawJson: RawJ
       read(baseUrl, accounts['backup-codes'].reveal.$post({ param: { id }, json: { reason } })),
     setSecret: (id: string, body: { loginName?: string; password: string }): Promise<void> =>
       read(baseUrl, accounts.secret.$put({ param: { id }, json: body })).then(() => undefined),
+    /** The login.filled audit event of one fill made in the platform's page (never the value filled). */
+    loginFilled: (id: string, step: FillStep): Promise<void> =>
+      read(baseUrl, accounts['login-filled'].$post({ param: { id }, json: { step } })).then(() => undefined),
     listPhones: (query: { q?: string; cursor?: string; limit?: number }): Promise<PhonePage> =>
       rawJson<{ phones: Phone[]; next?: string | null }>('GET', '/v1/phones', {
         q: query.q,

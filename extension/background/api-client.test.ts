@@ -48,6 +48,14 @@ describe('the API client', () => {
     expect(url.searchParams.get('limit')).toBe('1000');
   });
 
+  it('records a fill as its step only, posted to the account', async () => {
+    const { api, seen } = clientAnswering(() => new Response(null, { status: 204 }), 'tok_abcdefghijklmnop');
+    expect(await api.loginFilled('acc1', 'backup_code')).toBeUndefined();
+    expect(seen[0]!.method).toBe('POST');
+    expect(seen[0]!.url).toBe(`${base}/v1/accounts/acc1/login-filled`);
+    expect(await seen[0]!.json()).toEqual({ step: 'backup_code' });
+  });
+
   it('answers undefined for a 204', async () => {
     const { api } = clientAnswering(() => new Response(null, { status: 204 }));
     expect(await api.signOut()).toBeUndefined();

@@ -4,6 +4,7 @@ import type {
   Grant,
   ImportResult,
   Invite,
+  InviteList,
   Member,
   MemberListItem,
   Phone,
@@ -50,6 +51,8 @@ export function createDashboardCalls(client: Client, read: Read, headers: Record
     members: (): Promise<{ members: MemberListItem[] }> => read(client.v1.members.$get()),
     invite: (json: { email: string; role: 'lead' | 'member' }): Promise<{ invite: Invite; token: string }> =>
       read(client.v1.invites.$post({ json })),
+    invites: (): Promise<InviteList> => read(client.v1.invites.$get()),
+    revokeInvite: (id: string): Promise<void> => read(client.v1.invites[':id'].$delete({ param: { id } })),
     setRole: (id: string, json: { role: Member['role'] }): Promise<{ member: Member }> =>
       read(client.v1.members[':id'].$patch({ param: { id }, json })),
     removeMember: (id: string): Promise<{ handover: Handover }> =>

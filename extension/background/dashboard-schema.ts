@@ -46,6 +46,8 @@ export const dashboardIntentSchemas = [
   }),
   intent('dashboard.members', {}),
   intent('dashboard.invite', { email: z.string().max(254), role: inviteBody.shape.role }),
+  intent('dashboard.invites', {}),
+  intent('dashboard.inviteRevoke', { inviteId: id }),
   intent('dashboard.memberRole', { memberId: id, role: z.enum(roles) }),
   intent('dashboard.memberRemove', { memberId: id }),
   intent('dashboard.grants', { accountIds: z.array(id).min(1).max(grantsBatchMax) }),

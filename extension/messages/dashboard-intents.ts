@@ -5,6 +5,7 @@ import type {
   Grant,
   ImportResult,
   Invite,
+  InviteList,
   Member,
   MemberListItem,
   Phone,
@@ -38,6 +39,9 @@ export type DashboardIntentMap = {
   'dashboard.phoneUpdate': [{ phoneId: string; label?: string; holder?: HolderChange }, { phone: Phone }];
   'dashboard.members': [Record<never, never>, { members: MemberListItem[] }];
   'dashboard.invite': [{ email: string; role: 'lead' | 'member' }, { invite: Invite; token: string }];
+  /** The open invites (not used, revoked or expired), oldest first; DELETE takes one back. */
+  'dashboard.invites': [Record<never, never>, InviteList];
+  'dashboard.inviteRevoke': [{ inviteId: string }, { revoked: true }];
   'dashboard.memberRole': [{ memberId: string; role: Role }, { member: Member }];
   'dashboard.memberRemove': [{ memberId: string }, { handover: Handover }];
   /** The grants of a few accounts at once (one request each): one slice of the matrix. */

@@ -16,6 +16,7 @@ import { eventRoutes } from './routes/events.ts';
 import { grantRoutes } from './routes/grants.ts';
 import { importRoutes } from './routes/import.ts';
 import { inviteRoutes } from './routes/invites.ts';
+import { loginFilledRoutes } from './routes/login-filled.ts';
 import { memberRoutes } from './routes/members.ts';
 import { phoneRoutes } from './routes/phones.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -113,6 +114,7 @@ export function createApp(deps: Deps) {
     .route('/v1/accounts', twoStepRoutes)
     .route('/v1/accounts', secretRoutes)
     .route('/v1/accounts', backupCodeRoutes)
+    .route('/v1/accounts', loginFilledRoutes)
     .route('/v1/challenges', challengeRoutes)
     .route('/v1/phones', phoneRoutes)
     .route('/v1/events', eventRoutes)

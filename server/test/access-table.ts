@@ -169,6 +169,10 @@ export const routeAccess: Record<string, RouteAccess> = {
     });
     return { path: `/v1/accounts/${x.account.id}/backup-codes/reveal`, body: { reason: 'travel' } };
   }),
+  'POST /v1/accounts/:id/login-filled': grantee(204, async (x, who) => {
+    await unlockShared(x, who);
+    return { path: `/v1/accounts/${x.account.id}/login-filled`, body: { step: 'login' } };
+  }),
   'GET /v1/challenges/:id': member(200, async (x, who) => ({
     path: `/v1/challenges/${(await ownChallenge(x, who)).id}`,
   })),

@@ -24,4 +24,7 @@ export const limits = {
   unverifiedDays: 90,
   lowBackupCodes: 2,
   smsMaxTries: 6,
+  /** login.filled events one member may write for one account within loginFillWindowMs (beyond DESIGN.md). */
+  loginFillsPerWindow: 30,
+  loginFillWindowMs: 15 * 60_000,
 } as const;

@@ -95,6 +95,9 @@ export const backupCodesBody = z.strictObject({
   codes: z.array(text(64).min(4)).min(1).max(50),
 });
 export const revealBody = z.strictObject({ reason: text(500).min(3) });
+/** POST /v1/accounts/:id/login-filled: which fill the extension made in the platform's page (never its value). */
+export const fillSteps = ['login', 'code', 'backup_code'] as const;
+export const loginFilledSchema = z.strictObject({ step: z.enum(fillSteps) });
 
 export const eventsQuery = z.strictObject({
   accountId: id.optional(),
@@ -140,3 +143,5 @@ export type Role = (typeof roles)[number];
 export type Platform = (typeof platforms)[number];
 export type TwoStepStatus = (typeof twoStepStatuses)[number];
 export type Purpose = (typeof purposes)[number];
+export type FillStep = (typeof fillSteps)[number];
+export type LoginFilledBody = z.infer<typeof loginFilledSchema>;

@@ -131,6 +131,35 @@ describe('the dashboard intents', () => {
     expect(await seen[1]!.json()).toEqual({ label: 'Drawer', holder: { name: 'Anna' } });
   });
 
+  it('list the open invites, then revoke one with DELETE; an invite gone meanwhile answers its problem', async () => {
+    const invites = [
+      { id: 'i1', email: 'new@acme.test', role: 'member', expiresAt: '2026-12-09T09:00:00.000Z', createdBy: 'l1' },
+    ];
+    const { handle, seen } = await signedInHandler((request) => {
+      if (request.method === 'GET') return json(200, { invites });
+      if (new URL(request.url).pathname.endsWith('/i1')) return new Response(null, { status: 204 });
+      return json(404, { error: { code: 'not_found', message: 'That invite does not exist.' } });
+    });
+    expect(await handle({ type: 'dashboard.invites' })).toEqual({ ok: true, data: { invites } });
+    expect(await handle({ type: 'dashboard.inviteRevoke', inviteId: 'i1' })).toEqual({
+      ok: true,
+      data: { revoked: true },
+    });
+    expect(await handle({ type: 'dashboard.inviteRevoke', inviteId: 'i2' })).toMatchObject({
+      ok: false,
+      problem: { code: 'not_found', status: 404 },
+    });
+    expect(seen.map((request) => `${request.method} ${new URL(request.url).pathname}`)).toEqual([
+      'GET /v1/invites',
+      'DELETE /v1/invites/i1',
+      'DELETE /v1/invites/i2',
+    ]);
+    expect(seen[1]!.headers.get('Authorization')).toBe(`Bearer ${token}`);
+    expect(intentSchema.safeParse({ type: 'dashboard.inviteRevoke', inviteId: '../members/m1' }).success).toBe(false);
+    expect(intentSchema.safeParse({ type: 'dashboard.inviteRevoke' }).success).toBe(false);
+    expect(intentSchema.safeParse({ type: 'dashboard.invites', token }).success).toBe(false);
+  });
+
   it('are refused when malformed: too many accounts at once, a limit past the contract, unknown fields', () => {
     const ids = Array.from({ length: 51 }, (_, i) => `a${i}`);
     expect(intentSchema.safeParse({ type: 'dashboard.grants', accountIds: ids }).success).toBe(false);

@@ -18,6 +18,11 @@ export function createDashboardHandlers(client: () => Promise<ApiClient>): Dashb
     'dashboard.phoneUpdate': async ({ phoneId, ...changes }) => (await client()).updatePhone(phoneId, changes),
     'dashboard.members': async () => (await client()).members(),
     'dashboard.invite': async (body) => (await client()).invite(body),
+    'dashboard.invites': async () => (await client()).invites(),
+    'dashboard.inviteRevoke': async ({ inviteId }) => {
+      await (await client()).revokeInvite(inviteId);
+      return { revoked: true };
+    },
     'dashboard.memberRole': async ({ memberId, role }) => (await client()).setRole(memberId, { role }),
     'dashboard.memberRemove': async ({ memberId }) => (await client()).removeMember(memberId),
     'dashboard.grants': async ({ accountIds }) => {

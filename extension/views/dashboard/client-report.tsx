@@ -1,10 +1,9 @@
-import { type Account, limits, type MemberListItem, platformNames } from '@twostep/shared';
+import { type Account, limits, platformNames } from '@twostep/shared';
 import { useEffect, useState } from 'preact/hooks';
-import type { Ask } from '@/messages/intents.ts';
 import { problemText } from '@/views/problem-text.ts';
 import type { FindingView } from './findings.tsx';
 import { count, countsOnly, day, kindLabels, percent } from './labels.ts';
-import { routeHash } from './route.ts';
+import { routeHash, type SectionProps } from './route.ts';
 
 type Loaded = {
   client: string;
@@ -29,15 +28,7 @@ async function allPages<T>(load: (cursor?: string) => Promise<{ items: T[]; next
 const statusText = { on: 'On', pending: 'Pending', off: 'Off' } as const;
 
 /** The report an agency sends its client: one client's accounts, their protection and open findings, dated. */
-export function ClientReport({
-  ask,
-  params,
-  members,
-}: {
-  ask: Ask;
-  params: Record<string, string>;
-  members: MemberListItem[];
-}) {
+export function ClientReport({ ask, params, members }: SectionProps) {
   const client = params.client ?? '';
   const [clients, setClients] = useState<string[]>([]);
   const [typed, setTyped] = useState(client);

@@ -1,21 +1,12 @@
-import type { AuditEvent, MemberListItem } from '@twostep/shared';
-import type { Ask } from '@/messages/intents.ts';
+import type { AuditEvent } from '@twostep/shared';
 import { dateTime } from './labels.ts';
 import { itemsOf, Pager, pageOf, usePaged } from './paged.tsx';
-import { routeHash } from './route.ts';
+import { routeHash, type SectionProps } from './route.ts';
 
 const pageSize = 50;
 
 /** The audit trail, newest first, one page at a time; filtered by account or member. */
-export function Events({
-  ask,
-  params,
-  members,
-}: {
-  ask: Ask;
-  params: Record<string, string>;
-  members: MemberListItem[];
-}) {
+export function Events({ ask, params, members }: SectionProps) {
   const accountId = params.account || undefined;
   const memberId = params.member || undefined;
   const names = new Map(members.map((member) => [member.id, member.name]));

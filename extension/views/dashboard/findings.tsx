@@ -10,6 +10,7 @@ import type { FindingFilter } from '@/messages/dashboard-intents.ts';
 import type { Ask } from '@/messages/intents.ts';
 import { findingKinds, kindLabels, severities } from './labels.ts';
 import { itemsOf, Pager, pageOf, usePaged } from './paged.tsx';
+import { PlatformSelect } from './platform-select.tsx';
 import { routeHash } from './route.ts';
 
 /** A finding as the API lists it; where it names an account, also its handle, platform and client. */
@@ -88,20 +89,7 @@ export function Findings({ ask, params }: { ask: Ask; params: Record<string, str
             ))}
           </select>
         </label>
-        <label>
-          Platform
-          <select
-            value={filter.platform ?? ''}
-            onChange={(e) => set({ platform: (e.currentTarget.value || undefined) as Platform })}
-          >
-            <option value="">Any</option>
-            {platforms.map((platform) => (
-              <option key={platform} value={platform}>
-                {platformNames[platform]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PlatformSelect label="Platform" value={filter.platform} onPlatform={(platform) => set({ platform })} />
         <label>
           Client
           <input

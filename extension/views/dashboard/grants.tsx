@@ -1,9 +1,9 @@
-import { type Account, type MemberListItem, type Platform, platformNames, platforms } from '@twostep/shared';
+import { type Account, type Platform, platformNames, platforms } from '@twostep/shared';
 import { useEffect, useState } from 'preact/hooks';
-import type { Ask } from '@/messages/intents.ts';
 import { problemText } from '@/views/problem-text.ts';
 import { itemsOf, Pager, pageOf, usePaged } from './paged.tsx';
-import { routeHash } from './route.ts';
+import { PlatformSelect } from './platform-select.tsx';
+import { routeHash, type SectionProps } from './route.ts';
 
 const accountsPerSlice = 20;
 const membersPerPage = 50;
@@ -13,15 +13,7 @@ type Slice = { client?: string; platform?: Platform; q?: string };
  * The members × accounts matrix for one slice at a time (a client, a platform or a search; 20 accounts a page):
  * never the whole team's. A box toggles one grant in place (PUT or DELETE).
  */
-export function Grants({
-  ask,
-  params,
-  members,
-}: {
-  ask: Ask;
-  params: Record<string, string>;
-  members: MemberListItem[];
-}) {
+export function Grants({ ask, params, members }: SectionProps) {
   const slice: Slice = {
     client: params.client || undefined,
     platform: platforms.includes(params.platform as Platform) ? (params.platform as Platform) : undefined,
@@ -105,17 +97,7 @@ export function Grants({
             onChange={(e) => set({ client: e.currentTarget.value.trim() })}
           />
         </label>
-        <label>
-          or platform
-          <select value={slice.platform ?? ''} onChange={(e) => set({ platform: e.currentTarget.value as Platform })}>
-            <option value="">Any</option>
-            {platforms.map((platform) => (
-              <option key={platform} value={platform}>
-                {platformNames[platform]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PlatformSelect label="or platform" value={slice.platform} onPlatform={(platform) => set({ platform })} />
         <label>
           or search
           <input

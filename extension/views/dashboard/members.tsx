@@ -5,11 +5,12 @@ import type { Ask } from '@/messages/intents.ts';
 import { copyThenClear } from '@/views/clipboard-clear.ts';
 import { problemText } from '@/views/problem-text.ts';
 import { day } from './labels.ts';
+import { OpenInvites } from './open-invites.tsx';
 import { routeHash } from './route.ts';
 
 const perPage = 50;
 
-function InviteForm({ ask }: { ask: Ask }) {
+function InviteForm({ ask, onInvited }: { ask: Ask; onInvited: () => void }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<'member' | 'lead'>('member');
   const [made, setMade] = useState<{ email: string; token: string; expiresAt: string } | null>(null);
@@ -24,6 +25,7 @@ function InviteForm({ ask }: { ask: Ask }) {
     setMade({ email: reply.data.invite.email, token: reply.data.token, expiresAt: reply.data.invite.expiresAt });
     setCopied(false);
     setEmail('');
+    onInvited();
   }
 
   return (
@@ -124,6 +126,8 @@ export function Members({
   const [confirming, setConfirming] = useState<MemberListItem | null>(null);
   const [handover, setHandover] = useState<{ name: string; handover: Handover } | null>(null);
   const [error, setError] = useState('');
+  const [invitesVersion, setInvitesVersion] = useState(0);
+  const invitesChanged = () => setInvitesVersion((n) => n + 1);
   const shown = members.slice(page * perPage, (page + 1) * perPage);
 
   async function changeRole(member: MemberListItem, role: Role) {
@@ -137,13 +141,15 @@ export function Members({
     if (!reply.ok) return setError(problemText(reply.problem));
     setError('');
     setHandover({ name: member.name, handover: reply.data.handover });
+    invitesChanged();
     onChanged();
   }
 
   return (
     <section class="stack" aria-labelledby="members-title">
       <h2 id="members-title">Members</h2>
-      <InviteForm ask={ask} />
+      <InviteForm ask={ask} onInvited={invitesChanged} />
+      <OpenInvites ask={ask} members={members} version={invitesVersion} />
       {handover && <HandoverPanel {...handover} />}
       {error && (
         <p class="error" role="alert">

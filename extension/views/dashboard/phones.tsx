@@ -5,7 +5,7 @@ import type { Ask } from '@/messages/intents.ts';
 import { problemText } from '@/views/problem-text.ts';
 import { day } from './labels.ts';
 import { itemsOf, Pager, pageOf, usePaged } from './paged.tsx';
-import { routeHash } from './route.ts';
+import { routeHash, type SectionProps } from './route.ts';
 
 const pageSize = 50;
 
@@ -74,15 +74,7 @@ function PhoneEditor({
 }
 
 /** The phone → accounts map: which number protects what, who holds it, when a code to it was last entered. */
-export function Phones({
-  ask,
-  params,
-  members,
-}: {
-  ask: Ask;
-  params: Record<string, string>;
-  members: MemberListItem[];
-}) {
+export function Phones({ ask, params, members }: SectionProps) {
   const [q, setQ] = useState(params.q ?? '');
   const [editing, setEditing] = useState<string | null>(null);
   const [edited, setEdited] = useState<Record<string, Phone>>({});

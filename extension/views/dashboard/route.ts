@@ -1,3 +1,5 @@
+import type { MemberListItem } from '@twostep/shared';
+import type { Ask } from '@/messages/intents.ts';
 /** The dashboard's screens, each a hash: `#findings?platform=instagram`. */
 export const screens = [
   ['coverage', 'Coverage'],
@@ -11,6 +13,8 @@ export const screens = [
 ] as const;
 export type ScreenName = (typeof screens)[number][0] | 'account';
 export type Route = { screen: ScreenName; params: Record<string, string> };
+/** What every screen of the dashboard is given: the way to the background, its route's params, the team. */
+export type SectionProps = { ask: Ask; params: Record<string, string>; members: MemberListItem[] };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');

@@ -12,6 +12,8 @@ export type EventInput = {
   accountId?: string | null;
   actor?: string | null;
   detail?: string | null;
+  /** The event's own id, when the caller must find out afterwards whether a conditional insert wrote it. */
+  id?: string;
 };
 
 export type EventContext = { teamId: string; actor: string | null; ip: string | null };
@@ -23,7 +25,7 @@ export type EventContext = { teamId: string; actor: string | null; ip: string | 
 export function eventInsert(deps: Pick<Deps, 'db' | 'clock'>, context: EventContext, input: EventInput) {
   const now = deps.clock.now();
   return deps.db.insert(events).values({
-    id: newId(now),
+    id: input.id ?? newId(now),
     teamId: context.teamId,
     at: now,
     actor: input.actor === undefined ? context.actor : input.actor,
@@ -50,7 +52,7 @@ export function eventInsertWhen(
   const actor = input.actor === undefined ? context.actor : input.actor;
   return deps.db.run(sql`
     INSERT INTO events (id, team_id, at, actor, action, target, result, ip, account_id, detail)
-    SELECT ${newId(now)}, ${context.teamId}, ${now}, ${actor}, ${input.action}, ${input.target ?? null},
+    SELECT ${input.id ?? newId(now)}, ${context.teamId}, ${now}, ${actor}, ${input.action}, ${input.target ?? null},
            ${input.result ?? 'ok'}, ${context.ip}, ${input.accountId ?? null}, ${input.detail ?? null}
     WHERE ${condition}`);
 }

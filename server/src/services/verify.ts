@@ -61,23 +61,31 @@ export async function verifyChallenge(deps: Deps, audit: EventContext, input: Ve
     db.run(sql`UPDATE accounts SET failed_codes = 0 WHERE id = ${account.id} AND ${won}`),
     eventInsertWhen(deps, audit, { action: 'challenge.verified', target: row.id, accountId: account.id }, won),
     ...failureStatements(deps, audit, account.id, row.id, lost, mine("= 'locked'"), now),
+    // What this request's UPDATE decided, read inside its batch: a parallel wrong answer stamps its own nonce
+    // right after, so a read after the batch could no longer tell this answer was counted.
+    db.all(
+      sql`SELECT status AS outcome, attempts AS counted FROM challenges WHERE id = ${row.id} AND attempt_nonce = ${nonce}`,
+    ),
   ];
-  await runBatch(db, statements);
+  const results = await runBatch(db, statements);
+  const decided = (results.at(-1) as unknown as { outcome: string; counted: number }[])[0];
 
-  const after = await loadChallenge(db, row.id);
-  if (after && after.attempt_nonce === nonce) {
-    if (after.status === 'verified') {
-      deps.background(() => dispatchDue(deps));
-      return after;
-    }
-    if (after.status === 'locked') {
-      throw new ApiError('challenge_locked', 'Wrong code, and that was the last try: ask for a new one.', {
-        attemptsLeft: 0,
-      });
-    }
-    throw new ApiError('code_invalid', 'That code is not right.', { attemptsLeft: max - after.attempts });
+  if (decided?.outcome === 'verified') {
+    const after = await loadChallenge(db, row.id);
+    if (!after) throw new ApiError('challenge_used', 'This code was already used.');
+    deps.background(() => dispatchDue(deps));
+    return after;
+  }
+  if (decided?.outcome === 'locked') {
+    throw new ApiError('challenge_locked', 'Wrong code, and that was the last try: ask for a new one.', {
+      attemptsLeft: 0,
+    });
+  }
+  if (decided) {
+    throw new ApiError('code_invalid', 'That code is not right.', { attemptsLeft: max - Number(decided.counted) });
   }
   // Not evaluated: another request decided this challenge first, it no longer applies, or a resend replaced the code.
+  const after = await loadChallenge(db, row.id);
   if (after) assertOpen(after, now);
   const refusal = await whyNot(db, scope, now);
   if (refusal) throw refusal;

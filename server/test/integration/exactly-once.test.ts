@@ -52,6 +52,14 @@ describe('a code is consumed exactly once', () => {
       ),
     );
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(0);
+    // Each counted answer hears its own outcome: told wrong with the tries its answer left (4, 3, 2, 1), the fifth
+    // told locked, like every answer that came too late to be counted (a read after the batch told some counted
+    // answers "a newer code was sent" or "locked", once a parallel answer had stamped the challenge after them).
+    const wrong = answers.filter((answer) => answer.body.error?.code === 'code_invalid');
+    const left = wrong.map((answer) => answer.body.error.attemptsLeft).sort();
+    expect(left).toEqual([1, 2, 3, 4].slice(0, limits.wrongAnswersPerChallenge - 1));
+    expect(wrong.every((answer) => answer.body.error.message === 'That code is not right.')).toBe(true);
+    expect(answers.filter((answer) => answer.status === 423)).toHaveLength(parallel - wrong.length);
     const failed = await h.query<{ n: number }>("SELECT count(*) AS n FROM events WHERE action = 'challenge.failed'");
     expect(Number(failed[0]?.n)).toBe(limits.wrongAnswersPerChallenge);
     const [row] = await h.query<{ status: string; attempts: number }>(

@@ -22,6 +22,7 @@ const writeRoutes: { method: string; path: (t: Target) => string; anonymous?: bo
   { method: 'POST', path: () => '/v1/phones' },
   { method: 'PATCH', path: (t) => `/v1/phones/${t.ids.phone}` },
   { method: 'DELETE', path: (t) => `/v1/phones/${t.ids.phone}` },
+  { method: 'POST', path: (t) => `/v1/accounts/${t.ids.account}/login-filled` },
   { method: 'DELETE', path: () => '/v1/sessions/current' },
 ];
 
