@@ -24,8 +24,14 @@ export const members = sqliteTable(
     passwordHash: text('password_hash').notNull(),
     createdAt: integer('created_at').notNull(),
     removedAt: integer('removed_at'),
+    // What the name reads as (lib/name-key.ts), so no two active members read alike: the index decides it, also
+    // between two accepts at once. Null for members who joined before it was kept (the accept checks them in code).
+    nameKey: text('name_key'),
   },
-  (t) => [uniqueIndex('members_active_email').on(t.teamId, t.email).where(sql`removed_at IS NULL`)],
+  (t) => [
+    uniqueIndex('members_active_email').on(t.teamId, t.email).where(sql`removed_at IS NULL`),
+    uniqueIndex('members_active_name').on(t.teamId, t.nameKey).where(sql`removed_at IS NULL AND name_key IS NOT NULL`),
+  ],
 );
 
 export const sessions = sqliteTable('sessions', {
