@@ -24,8 +24,14 @@ export const members = sqliteTable(
     passwordHash: text('password_hash').notNull(),
     createdAt: integer('created_at').notNull(),
     removedAt: integer('removed_at'),
+    // What the name reads as (lib/name-key.ts), so no two active members read alike: the index decides it, also
+    // between two accepts at once. Null for members who joined before it was kept (the accept checks them in code).
+    nameKey: text('name_key'),
   },
-  (t) => [uniqueIndex('members_active_email').on(t.teamId, t.email).where(sql`removed_at IS NULL`)],
+  (t) => [
+    uniqueIndex('members_active_email').on(t.teamId, t.email).where(sql`removed_at IS NULL`),
+    uniqueIndex('members_active_name').on(t.teamId, t.nameKey).where(sql`removed_at IS NULL AND name_key IS NOT NULL`),
+  ],
 );
 
 export const sessions = sqliteTable('sessions', {
@@ -197,6 +203,8 @@ export const outbox = sqliteTable(
     // Send budgets count by number, not phone row: deleting and re-adding a phone must not reset them.
     index('outbox_number').on(t.toNumber, t.createdAt),
     index('outbox_member').on(t.memberId, t.createdAt),
+    // A challenge's delivery state and the members' share queries find its messages by this.
+    index('outbox_challenge').on(t.challengeId, t.createdAt),
   ],
 );
 

@@ -1,4 +1,9 @@
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import {
+  type CountryCode,
+  getCountries,
+  getCountryCallingCode,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js/max';
 
 export type ParsedPhone = { e164: string; country: string | undefined };
 
@@ -18,9 +23,19 @@ export function parsePhone(input: string, country?: string): ParsedPhone | null 
 
 /** `+49 ••• ••• 4821`: the country code and the last four digits, enough to tell numbers apart. */
 export function maskPhone(e164: string): string {
-  const parsed = parsePhoneNumberFromString(e164);
-  const countryCode = parsed?.countryCallingCode ?? '';
-  return `+${countryCode} ••• ••• ${e164.slice(-4)}`;
+  return `+${callingCodeOf(e164)} ••• ••• ${e164.slice(-4)}`;
+}
+
+// Calling codes are a prefix code (none starts another), so a number's is the one of its first 1 to 3 digits in
+// the set; parsing the whole number (a list answers up to hundreds) is left for the rest (non-geographic codes).
+let callingCodes: ReadonlySet<string> | undefined;
+function callingCodeOf(e164: string): string {
+  callingCodes ??= new Set(getCountries().map((country) => getCountryCallingCode(country) as string));
+  for (let length = 1; length <= 3; length++) {
+    const code = e164.slice(1, 1 + length);
+    if (callingCodes.has(code)) return code;
+  }
+  return parsePhoneNumberFromString(e164)?.countryCallingCode ?? '';
 }
 
 export function phoneCountry(e164: string): string | undefined {

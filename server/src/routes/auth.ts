@@ -12,16 +12,23 @@ import { requireMember, requireRole } from '../middleware/auth.ts';
 import { reservePasswordCheck } from '../middleware/password-check.ts';
 import { auditContext, clientIp, eventInsert, eventInsertWhen } from '../services/audit.ts';
 import { creatorMayGrant, inviteOpen } from '../services/invites.ts';
-import { isUniqueViolation, newSession, publicMember } from '../services/members.ts';
+import { isUniqueViolation, nameTaken, nameTakenError, newSession, publicMember } from '../services/members.ts';
 import { apiVersion } from '../version.ts';
+
+const setUpDatabases = new WeakSet<object>();
 
 const alreadySetUp = () => new ApiError('already_set_up', 'This Twostep server is already set up. Sign in instead.');
 
 export const authRoutes = new Hono<AppEnv>()
   // `setUp` tells a first-run client whether to offer setting the team up (POST /v1/setup) or signing in.
   .get('/health', async (c) => {
-    const [team] = await c.var.deps.db.select({ id: teams.id }).from(teams).limit(1);
-    return c.json({ ok: true as const, version: apiVersion, setUp: team !== undefined }, 200);
+    const { db } = c.var.deps;
+    // A team, once set up, is never removed (no route deletes one): after the first yes, health asks no database.
+    if (!setUpDatabases.has(db)) {
+      const [team] = await db.select({ id: teams.id }).from(teams).limit(1);
+      if (team) setUpDatabases.add(db);
+    }
+    return c.json({ ok: true as const, version: apiVersion, setUp: setUpDatabases.has(db) }, 200);
   })
 
   .post('/setup', valid('json', setupBody), async (c) => {
@@ -47,6 +54,7 @@ export const authRoutes = new Hono<AppEnv>()
           role: 'owner',
           passwordHash,
           createdAt: now,
+          nameKey: nameKey(body.name),
         }),
         session.insert,
         eventInsert(c.var.deps, audit, { action: 'member.created', target: memberId }),
@@ -164,16 +172,7 @@ export const authRoutes = new Hono<AppEnv>()
     }
     // SMS texts name who asks ("Give it only to Anna"), so no two active members may read as the same name.
     const wanted = nameKey(body.name);
-    const names = await db
-      .select({ name: members.name })
-      .from(members)
-      .where(and(eq(members.teamId, invite.teamId), isNull(members.removedAt)));
-    if (names.some((member) => nameKey(member.name) === wanted))
-      throw new ApiError(
-        'duplicate_member',
-        'Someone on the team already goes by this name. Add a surname or an initial so texts tell you apart.',
-        { field: 'name' },
-      );
+    if (await nameTaken(db, invite.teamId, wanted)) throw nameTakenError();
     const memberId = newId(now);
     const passwordHash = await hashThroughGate(c.var.deps.passwords, clientIp(c), body.password);
     const session = await newSession(c.var.deps, invite.teamId, memberId);
@@ -186,8 +185,8 @@ export const authRoutes = new Hono<AppEnv>()
         db.run(sql`UPDATE invites SET accepted_at = ${now}, member_id = ${memberId}
           WHERE id = ${invite.id} AND ${inviteOpen(now)} AND ${creatorMayGrant}`),
         db.run(sql`
-          INSERT INTO members (id, team_id, name, email, role, password_hash, created_at)
-          SELECT ${memberId}, team_id, ${body.name}, email, role, ${passwordHash}, ${now}
+          INSERT INTO members (id, team_id, name, email, role, password_hash, created_at, name_key)
+          SELECT ${memberId}, team_id, ${body.name}, email, role, ${passwordHash}, ${now}, ${wanted}
           FROM invites WHERE id = ${invite.id} AND member_id = ${memberId}`),
         db.run(sql`
           INSERT INTO sessions (id, team_id, member_id, token_hash, created_at, expires_at)
@@ -197,9 +196,10 @@ export const authRoutes = new Hono<AppEnv>()
         eventInsertWhen(c.var.deps, audit, { action: 'session.created', target: memberId }, claimedByMe),
       ]);
     } catch (error) {
-      if (isUniqueViolation(error))
-        throw new ApiError('duplicate_member', 'Someone with this email is already on the team.');
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      // Another accept took the name or the email first (the indexes decided it): say which.
+      if (await nameTaken(db, invite.teamId, wanted)) throw nameTakenError();
+      throw new ApiError('duplicate_member', 'Someone with this email is already on the team.');
     }
     const [member] = await db.select().from(members).where(eq(members.id, memberId)).limit(1);
     if (!member) {

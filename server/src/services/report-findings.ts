@@ -29,17 +29,17 @@ export type FindingKey = { kind: number; first: string; second: string };
 export type FindingFilters = { kind?: FindingKind; severity?: Severity; platform?: Platform; client?: string };
 
 const hasBackupCodes = sql`EXISTS (SELECT 1 FROM backup_codes b WHERE b.account_id = ${accounts.id})`;
-const unusedBackupCodes = sql<number>`(SELECT count(*) FROM backup_codes b WHERE b.account_id = ${accounts.id} AND b.used_at IS NULL)`;
+export const unusedBackupCodes = sql<number>`(SELECT count(*) FROM backup_codes b WHERE b.account_id = ${accounts.id} AND b.used_at IS NULL)`;
 const sharesNumberOnPlatform = sql`EXISTS (SELECT 1 FROM enrollments e2 JOIN accounts a2 ON a2.id = e2.account_id
   WHERE e2.phone_id = ${enrollments.phoneId} AND a2.platform = ${accounts.platform} AND a2.id <> ${accounts.id})`;
 /** The other handles on the same number and platform, comma-separated (a handle never holds a comma). */
-const othersOnPlatform = sql<
+export const othersOnPlatform = sql<
   string | null
 >`(SELECT group_concat(a2.handle) FROM enrollments e2 JOIN accounts a2 ON a2.id = e2.account_id
   WHERE e2.phone_id = ${enrollments.phoneId} AND a2.platform = ${accounts.platform} AND a2.id <> ${accounts.id})`;
 /** The last time a code sent to the protecting phone was entered, for this account or any other (0: never). */
-const lastEnteredCode = sql<number>`max(coalesce(${enrollments.verifiedAt}, 0), coalesce(${phones.verifiedAt}, 0))`;
-const activeGrants = sql<number>`(SELECT count(*) FROM grants g JOIN members m ON m.id = g.member_id
+export const lastEnteredCode = sql<number>`max(coalesce(${enrollments.verifiedAt}, 0), coalesce(${phones.verifiedAt}, 0))`;
+export const activeGrants = sql<number>`(SELECT count(*) FROM grants g JOIN members m ON m.id = g.member_id
   WHERE g.account_id = ${accounts.id} AND m.removed_at IS NULL)`;
 const platformCount = sql<number>`(SELECT count(DISTINCT a.platform) FROM enrollments e JOIN accounts a ON a.id = e.account_id
   WHERE e.phone_id = ${phones.id})`;

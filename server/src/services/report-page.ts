@@ -9,8 +9,8 @@ import {
   kindsToRead,
 } from './report-findings.ts';
 
-// One page of findings as one statement: each kind, in report order, reads only the room the kinds before it
-// left on the page (LIMIT of what is left), so a page full of `two_step_off` never computes the other kinds.
+// One page of findings as one statement: the kinds in report order, each at most a page, and the union stopped
+// at a page, so a page full of `two_step_off` never computes the other kinds.
 
 type RawRow = {
   kind_index: number;
@@ -44,11 +44,13 @@ export function findingPageQuery(
     query: findingQuery(db, teamId, now, kind, { filters: page.filters, after }),
   }));
   if (!arms.length) return null;
-  const ctes = arms.map((arm, i) => {
-    const taken = arms.slice(0, i).map((before) => sql`(SELECT count(*) FROM ${before.name})`);
-    const room = taken.length ? sql`max(0, ${page.rows} - ${sql.join(taken, sql` - `)})` : sql`${page.rows}`;
-    return sql`${arm.name} AS (SELECT ${sql.raw(String(arm.index))} AS kind_index, * FROM (${arm.query}) LIMIT ${room})`;
-  });
+  // Each kind reads at most a page, and the LIMIT on the union stops it once the page is full: a UNION ALL runs
+  // its terms in order, pulling rows on demand, so kinds after a full page never run. (Limiting each kind by the
+  // room the kinds before it left, by counting them, made SQLite plan each earlier kind again: 2^kinds, ~40 ms.)
+  const ctes = arms.map(
+    (arm) =>
+      sql`${arm.name} AS (SELECT ${sql.raw(String(arm.index))} AS kind_index, * FROM (${arm.query}) LIMIT ${page.rows})`,
+  );
   // Unions of two terms, nested: D1 caps the terms of one compound SELECT below the nine kinds.
   const union = arms
     .slice(1)
@@ -56,7 +58,7 @@ export function findingPageQuery(
       (left, arm) => sql`SELECT * FROM (${left}) UNION ALL SELECT * FROM ${arm.name}`,
       sql`SELECT * FROM ${arms[0]!.name}`,
     );
-  return db.all<RawRow>(sql`WITH ${sql.join(ctes, sql`, `)} ${union}`);
+  return db.all<RawRow>(sql`WITH ${sql.join(ctes, sql`, `)} SELECT * FROM (${union}) LIMIT ${page.rows}`);
 }
 
 const keyText = (row: RawRow) => (row.account_id ? [row.platform ?? '', row.handle ?? ''] : [row.phone_id ?? '', '']);

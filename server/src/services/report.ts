@@ -2,6 +2,7 @@ import { type Finding, findingKinds, type Platform, type TwoStepReport } from '@
 import Papa from 'papaparse';
 import type { Db } from '../db/db.ts';
 import { countQueries, findingCounts } from './report-counts.ts';
+import { accountFindingsQuery, bucketAccountFindings } from './report-csv.ts';
 import {
   encodeFindingCursor,
   type FindingFilters,
@@ -66,11 +67,17 @@ export async function loadReport(db: Db, teamId: string, now: number, page: Repo
   };
 }
 
-/** Every finding of the team, for the CSV: one batch, one snapshot. */
+/** Every finding of the team, for the CSV: one batch, one snapshot (one pass over the accounts, one per phone kind). */
 export async function loadAllFindings(db: Db, teamId: string, now: number): Promise<FindingRow[]> {
-  const [first, ...rest] = findingKinds.map((kind) => findingQuery(db, teamId, now, kind, { filters: {} }));
-  const results = await db.batch([first!, ...rest]);
-  return findingKinds.flatMap((kind, i) => (results[i] as FindingQueryRow[]).map((row) => findingRow(kind, row)));
+  const [perAccount, holderLeft, sharedAcross] = await db.batch([
+    accountFindingsQuery(db, teamId, now),
+    findingQuery(db, teamId, now, 'holder_left_team', { filters: {} }),
+    findingQuery(db, teamId, now, 'number_shared_across_platforms', { filters: {} }),
+  ]);
+  const buckets = bucketAccountFindings(perAccount);
+  buckets.set('holder_left_team', holderLeft as FindingQueryRow[]);
+  buckets.set('number_shared_across_platforms', sharedAcross as FindingQueryRow[]);
+  return findingKinds.flatMap((kind) => buckets.get(kind)!.map((row) => findingRow(kind, row)));
 }
 
 /** The report in the contract's shape: findings without the CSV-only columns. */

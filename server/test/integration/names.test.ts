@@ -164,6 +164,34 @@ describe('a person’s name', () => {
     expect((await accept(h, 'mia')).status).toBe(201);
   });
 
+  it('two accepts at once under names that read alike: one member, the other 409 and its invite still open', async () => {
+    const h = await makeHarness();
+    const invite = async () =>
+      (
+        await h.call('POST', '/v1/invites', {
+          token: h.owner.token,
+          body: { email: `r${Math.floor(Math.random() * 1e9)}@acme.test`, role: 'member' },
+        })
+      ).body.token as string;
+    const join = (token: string, name: string) =>
+      h.call('POST', '/v1/invites/accept', { body: { token, name, password: 'member password 123' } });
+    for (const [first, second] of [
+      ['Anna Lee', 'ANNA  LEE'],
+      ['Jana Straße', 'jana strasse'],
+      ['Kai', '\uff2b\uff41\uff49'],
+    ] as const) {
+      const tokens = [await invite(), await invite()];
+      const answers = await Promise.all([join(tokens[0]!, first), join(tokens[1]!, second)]);
+      expect(statuses(answers).sort()).toEqual([201, 409]);
+      const loser = answers.findIndex((answer) => answer.status === 409);
+      expect(answers[loser]!.body.error).toMatchObject({ code: 'duplicate_member', field: 'name' });
+      // The refused accept used nothing up: its invite takes another name.
+      expect((await join(tokens[loser]!, `${first} Junior`)).status).toBe(201);
+    }
+    const names = await h.query<{ name: string }>('SELECT name FROM members WHERE removed_at IS NULL');
+    expect(names).toHaveLength(1 + 6);
+  });
+
   it('is refused as a free-text holder in an import, while a member’s email still names that member', async () => {
     const h = await makeHarness();
     const mia = await h.addMember('member', 'Mia');

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_challenge` ON `outbox` (`challenge_id`,`created_at`);
