@@ -29,9 +29,6 @@ export async function openDatabase(url: string, authToken?: string): Promise<Ope
   if (isFile || url === ':memory:') {
     // WAL for concurrent readers; FULL so a committed code consumption survives power loss.
     if (isFile) await client.execute('PRAGMA journal_mode = WAL');
-    // 16 MB of page cache (SQLite's default is 2 MB), used as it fills: at 100,000 accounts the report's passes
-    // over accounts, enrollments and phones no longer fit 2 MB and half their time went to reading pages again.
-    if (isFile) await client.execute('PRAGMA cache_size = -16384');
     await client.execute('PRAGMA synchronous = FULL');
     await client.execute('PRAGMA foreign_keys = ON');
     await client.execute('PRAGMA busy_timeout = 5000');
