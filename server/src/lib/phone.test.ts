@@ -40,4 +40,12 @@ describe('maskPhone', () => {
     expect(maskPhone('+12025550143')).toBe('+1 ••• ••• 0143');
     expect(maskPhone('+4915123456789')).not.toContain('151');
   });
+
+  it('takes one-, two- and three-digit calling codes by prefix, and parses the rest', () => {
+    expect(maskPhone('+79161234567')).toBe('+7 ••• ••• 4567');
+    expect(maskPhone('+3548001234')).toBe('+354 ••• ••• 1234');
+    expect(maskPhone('+380501234567')).toBe('+380 ••• ••• 4567');
+    // Non-geographic (+800, international freephone): no country has it, so the number is parsed.
+    expect(maskPhone('+80012345678')).toBe('+800 ••• ••• 5678');
+  });
 });
