@@ -50,9 +50,11 @@ export function FillLogin({ ask, account, onLocked, onCodeStep }: Props) {
     return () => clearTimeout(timer);
   }, [state, here]);
 
-  // The member came to fill: the button takes the focus the moment it is there.
+  // The code step's button takes the focus when it appears. The fill button does not: a key already on its way
+  // (an Enter typed after the SMS code, a key held down) must not become the press that fills. It is one Tab
+  // away from Copy password.
   useEffect(() => {
-    if (state.step === 'ready' && here) buttonRef.current?.focus();
+    if (state.step === 'ready' && here?.step === 'code') buttonRef.current?.focus();
   }, [state.step, here]);
 
   async function fill() {
@@ -83,7 +85,6 @@ export function FillLogin({ ask, account, onLocked, onCodeStep }: Props) {
         </button>
       ) : (
         <button
-          ref={buttonRef}
           type="button"
           class="primary"
           onClick={fill}
