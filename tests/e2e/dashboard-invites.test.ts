@@ -118,6 +118,7 @@ describe.sequential('open invites on the dashboard, in real Chromium against the
     await page.waitForFunction(() => document.activeElement?.id.startsWith('revoke-'));
     expect((await openInvites()).map((invite) => invite.email)).toContain('yara@acme.test');
     await page.keyboard.press('Enter');
+    await page.getByText('Revoke the invite for yara@acme.test?').waitFor();
     expect(await focusedText()).toBe('Yes, revoke');
     await shot('invites-confirm');
     expect((await openInvites()).map((invite) => invite.email)).toContain('yara@acme.test'); // not before the Yes

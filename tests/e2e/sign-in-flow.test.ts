@@ -154,6 +154,7 @@ describe.sequential('signing in on the six platforms from the popup, through the
       } else await openPopup('input[type=search]', tab);
       await openAccount(handle);
       await unlock();
+      await expectPlatformTabActive(tab); // the keys typed into the popup's window drew the focus there
       await popup.page.getByRole('button', { name: 'Fill login on this page', disabled: false }).waitFor();
       if (platform === 'instagram') {
         // An Enter right after the code (a habit, or a key held down) must not fill: the fill button is not focused.
@@ -161,6 +162,7 @@ describe.sequential('signing in on the six platforms from the popup, through the
         await popup.page.waitForTimeout(500);
         expect(routes.submissions).toEqual([]);
         expect(await popup.page.getByText(/Filling|Login filled in/).count()).toBe(0);
+        expect(await popup.page.getByRole('alert').count()).toBe(0); // no fill was even tried
       }
       await popup.tabTo('Fill login on this page');
       await expectPlatformTabActive(tab);

@@ -1,5 +1,5 @@
 import type { MemberListItem, OpenInvite } from '@twostep/shared';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Ask } from '@/messages/intents.ts';
 import type { Problem } from '@/messages/problem.ts';
 import { problemText } from '@/views/problem-text.ts';
@@ -34,7 +34,8 @@ export function OpenInvites({ ask, members, version }: { ask: Ask; members: Memb
       live = false;
     };
   }, [ask, version, tick]);
-  useEffect(() => confirmButton.current?.focus(), [confirming]);
+  // In the render's own task: a key pressed right after Revoke lands on the confirmation, not on the page.
+  useLayoutEffect(() => confirmButton.current?.focus(), [confirming]);
 
   function keep(invite: OpenInvite) {
     setConfirming(null);
