@@ -9,8 +9,11 @@ import type { FillOutcome, PageBridge, PageFill, PageReport, PageStep } from './
  * content script there pulls the fill by claiming it (page-listener.ts checks who claims), once.
  */
 
-/** A claim or a report from a frame, as the browser vouches for it (page-listener.ts checks the rest). */
-export type PageFrame = { tabId: number; origin: string };
+/**
+ * A claim or a report from a frame, as the browser vouches for it (page-listener.ts checks the rest). Chromium
+ * also names the document (`sender.documentId`); Firefox does not, and then the tab's top frame is all we know.
+ */
+export type PageFrame = { tabId: number; origin: string; documentId?: string };
 
 /** What page-listener.ts hands the content script's messages to. */
 export type PageDesk = {
@@ -19,8 +22,11 @@ export type PageDesk = {
 };
 
 export type PageBridgeDeps = {
-  /** browser.tabs.sendMessage to the tab's top frame (frameId 0); rejects when nobody listens there. */
-  sendToTab?: (tabId: number, poke: Poke) => Promise<unknown>;
+  /**
+   * browser.tabs.sendMessage to the tab's top frame (frameId 0), and only to that document when its id is known;
+   * rejects when nobody listens there.
+   */
+  sendToTab?: (tabId: number, poke: Poke, documentId?: string) => Promise<unknown>;
   now?: () => number;
   newNonce?: () => string;
   claimMs?: number;
@@ -29,12 +35,13 @@ export type PageBridgeDeps = {
   probeMs?: number;
 };
 
-type ArmedFill = { tabId: number; origin: string; fill: PageFill; expiresAt: number };
+type ArmedFill = { tabId: number; origin: string; documentId?: string; fill: PageFill; expiresAt: number };
 type FillTicket = { claimed: boolean; wrongPage: boolean };
 type Probe = { tabId: number; report: PageReport | null };
 
 const refused: ClaimReply = { ok: false };
-const toTopFrame = (tabId: number, poke: Poke) => browser.tabs.sendMessage(tabId, poke, { frameId: 0 });
+const toTopFrame = (tabId: number, poke: Poke, documentId?: string) =>
+  browser.tabs.sendMessage(tabId, poke, documentId ? { frameId: 0, documentId } : { frameId: 0 });
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -54,6 +61,8 @@ export function createPageBridge(deps: PageBridgeDeps = {}): { bridge: PageBridg
   const armed = new Map<string, ArmedFill>();
   const tickets = new Map<string, FillTicket>();
   const probes = new Map<string, Probe>();
+  /** The document each tab's top frame last reported from (pageOf), so a fill goes to that document only. */
+  const documents = new Map<number, string>();
 
   const desk: PageDesk = {
     claim(nonce, from) {
@@ -62,7 +71,8 @@ export function createPageBridge(deps: PageBridgeDeps = {}): { bridge: PageBridg
       if (!fill || !ticket) return refused;
       armed.delete(nonce); // one claim only, right or wrong
       if (now() > fill.expiresAt || from.tabId !== fill.tabId) return refused;
-      if (from.origin !== fill.origin) {
+      const otherDocument = fill.documentId && from.documentId && from.documentId !== fill.documentId;
+      if (from.origin !== fill.origin || otherDocument) {
         ticket.wrongPage = true;
         return refused;
       }
@@ -74,6 +84,8 @@ export function createPageBridge(deps: PageBridgeDeps = {}): { bridge: PageBridg
       const platform = platformOfOrigin(from.origin);
       if (!probe || probe.report || probe.tabId !== from.tabId || !platform) return;
       probe.report = { platform, origin: from.origin, step };
+      if (from.documentId) documents.set(from.tabId, from.documentId);
+      else documents.delete(from.tabId);
     },
   };
 
@@ -81,13 +93,18 @@ export function createPageBridge(deps: PageBridgeDeps = {}): { bridge: PageBridg
     if (platform === 'other') return { filled: false, reason: 'wrong_page' };
     const nonce = newNonce();
     const ticket: FillTicket = { claimed: false, wrongPage: false };
-    armed.set(nonce, { tabId, origin: platformOrigins[platform], fill: pageFill, expiresAt: now() + claimMs });
+    const documentId = documents.get(tabId);
+    const origin = platformOrigins[platform];
+    armed.set(nonce, { tabId, origin, documentId, fill: pageFill, expiresAt: now() + claimMs });
     tickets.set(nonce, ticket);
     const forget = setTimeout(() => armed.delete(nonce), claimMs);
     let answer: unknown;
     let reached = true;
     try {
-      answer = await within(sendToTab(tabId, { type: 'twostep.fill', nonce, kind: pageFill.kind }), answerMs);
+      answer = await within(
+        sendToTab(tabId, { type: 'twostep.fill', nonce, kind: pageFill.kind }, documentId),
+        answerMs,
+      );
     } catch {
       reached = false;
     } finally {
@@ -106,6 +123,7 @@ export function createPageBridge(deps: PageBridgeDeps = {}): { bridge: PageBridg
     const nonce = newNonce();
     const probe: Probe = { tabId, report: null };
     probes.set(nonce, probe);
+    documents.delete(tabId);
     try {
       await within(sendToTab(tabId, { type: 'twostep.probe', nonce }), probeMs);
     } catch {

@@ -279,3 +279,61 @@ describe('the page of a tab', () => {
     expect(await bridge.pageOf(tabId)).toBeNull();
   });
 });
+
+describe('the document a fill goes to (Chromium names it; Firefox does not)', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+    clock = 1_000_000;
+  });
+
+  /** A bridge whose pokes are answered by `probeFrom` (the probe) and `claimFrom` (the claim), recording documents. */
+  function documentBridge(probeFrom: object, claimFrom: object = probeFrom) {
+    const poked: (string | undefined)[] = [];
+    const { bridge, desk } = createPageBridge({
+      now: () => clock,
+      sendToTab: async (_tab, poke, documentId) => {
+        poked.push(documentId);
+        if (poke.type === 'twostep.probe') {
+          await deliver({ type: 'page.seen', nonce: poke.nonce, step: 'login' }, probeFrom);
+          return { ok: true };
+        }
+        const reply = (await deliver({ type: 'page.claim', nonce: poke.nonce }, claimFrom)) as { ok: boolean };
+        return reply?.ok ? { filled: true, submitted: true } : { filled: false, reason: 'refused' };
+      },
+    });
+    listenForPages(desk);
+    return { bridge, poked };
+  }
+
+  it('is the one the page was seen in: the poke names it, and that document claims', async () => {
+    const { bridge, poked } = documentBridge(contentScript({ documentId: 'DOC-1', documentLifecycle: 'active' }));
+    expect(await bridge.pageOf(tabId)).toMatchObject({ platform: 'instagram' });
+    expect(await bridge.fill(tabId, 'instagram', login)).toEqual({ filled: true, submitted: true });
+    expect(poked).toEqual([undefined, 'DOC-1']);
+  });
+
+  it('is refused to another document of the same origin in the tab, as the wrong page', async () => {
+    const { bridge } = documentBridge(contentScript({ documentId: 'DOC-1' }), contentScript({ documentId: 'DOC-2' }));
+    await bridge.pageOf(tabId);
+    expect(await bridge.fill(tabId, 'instagram', login)).toEqual({ filled: false, reason: 'wrong_page' });
+  });
+
+  it('is refused to a document that is not being shown (prerendered, or in the back/forward cache)', async () => {
+    for (const documentLifecycle of ['prerender', 'cached', 'pending_deletion']) {
+      const hidden = contentScript({ documentId: 'DOC-1', documentLifecycle });
+      const { bridge } = documentBridge(hidden);
+      expect(await bridge.pageOf(tabId), documentLifecycle).toBeNull();
+      expect(await bridge.fill(tabId, 'instagram', login), documentLifecycle).toEqual({
+        filled: false,
+        reason: 'expired',
+      });
+    }
+  });
+
+  it('is the tab’s top frame where the browser names no document (Firefox)', async () => {
+    const { bridge, poked } = documentBridge(contentScript());
+    await bridge.pageOf(tabId);
+    expect(await bridge.fill(tabId, 'instagram', login)).toEqual({ filled: true, submitted: true });
+    expect(poked).toEqual([undefined, undefined]);
+  });
+});

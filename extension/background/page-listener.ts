@@ -15,7 +15,9 @@ export function senderFrame(sender: Browser.runtime.MessageSender, runtimeId: st
   const fromUrl = originOfUrl(sender.url);
   const origin = sender.origin ?? fromUrl;
   if (!fromUrl || origin !== fromUrl) return null;
-  return { tabId, origin };
+  // Chromium: only a document being shown (not prerendered, not in the back/forward cache) may claim or report.
+  if (sender.documentLifecycle !== undefined && sender.documentLifecycle !== 'active') return null;
+  return sender.documentId ? { tabId, origin, documentId: sender.documentId } : { tabId, origin };
 }
 
 export function listenForPages(desk: PageDesk) {

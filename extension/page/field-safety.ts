@@ -1,22 +1,38 @@
+import { coveredByPassThrough } from './pass-through-cover.ts';
+
 /**
  * Whether a field may receive a fill: it is in this top-level document, enabled, rendered, of real size, not
- * see-through (opacity multiplies down the tree, so it is taken through every ancestor), and what the browser
- * would hit at its centre is the field itself (no overlay, as in clickjacking).
+ * see-through (opacity and filter: opacity() multiply down the tree, so both are taken through every ancestor),
+ * and nothing is painted over its centre: what the browser would hit there is the field itself, and no opaque
+ * layer that lets clicks through (pointer-events: none) lies over it either.
  */
 
 const minOpacity = 0.5;
+const filterOpacity = /opacity\(\s*([\d.]+)(%?)\s*\)/g;
 
-/** The product of the opacities of `element` and all its ancestors (across shadow roots). */
+/** The opacity `filter: opacity(...)` adds (every opacity() in the filter list multiplies). */
+function filterFactor(filter: string): number {
+  let factor = 1;
+  for (const [, amount, percent] of filter.matchAll(filterOpacity)) {
+    const value = Number.parseFloat(amount ?? '1') / (percent ? 100 : 1);
+    if (Number.isFinite(value)) factor *= Math.min(Math.max(value, 0), 1);
+  }
+  return factor;
+}
+
+/** The product of the opacities (and filter opacities) of `element` and all its ancestors (across shadow roots). */
 export function effectiveOpacity(element: Element): number {
   let opacity = 1;
   for (let node: Element | null = element; node; node = parentOf(node)) {
-    const own = Number.parseFloat(getComputedStyle(node).opacity);
+    const style = getComputedStyle(node);
+    const own = Number.parseFloat(style.opacity);
     if (Number.isFinite(own)) opacity *= own;
+    if (style.filter && style.filter !== 'none') opacity *= filterFactor(style.filter);
   }
   return opacity;
 }
 
-function parentOf(node: Element): Element | null {
+export function parentOf(node: Element): Element | null {
   if (node.parentElement) return node.parentElement;
   const root = node.getRootNode();
   return root instanceof ShadowRoot ? root.host : null;
@@ -32,8 +48,11 @@ function rendered(field: HTMLElement): boolean {
 function hitAtCentre(field: HTMLElement): boolean {
   field.scrollIntoView({ block: 'center', inline: 'center' });
   const box = field.getBoundingClientRect();
-  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-  return hit !== null && (hit === field || field.contains(hit));
+  const x = box.left + box.width / 2;
+  const y = box.top + box.height / 2;
+  const hit = document.elementFromPoint(x, y);
+  if (hit === null || (hit !== field && !field.contains(hit))) return false;
+  return !coveredByPassThrough(field, x, y);
 }
 
 export function isTopFrame(): boolean {

@@ -1,17 +1,32 @@
 import type { PagePlatform } from '@/messages/platform-pages.ts';
+import { buttonPostsHere } from './form-destination.ts';
 
 const nativeValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
+const requestSubmit = HTMLFormElement.prototype.requestSubmit;
+
+function setNative(field: HTMLInputElement, value: string) {
+  if (nativeValue?.set) nativeValue.set.call(field, value);
+  else field.value = value;
+}
 
 /**
  * Types `value` as a person would, for React-controlled inputs too: through the native HTMLInputElement setter
- * (React's own setter on the element would swallow it), then `input` and `change` events.
+ * (React's own setter on the element would swallow it), then `input` and `change` events. focus() runs the page's
+ * listeners, which may move or hide the field: `stillSafe` is asked after it, right before the value goes in.
  */
-export function setFieldValue(field: HTMLInputElement, value: string): void {
+export function setFieldValue(field: HTMLInputElement, value: string, stillSafe: () => boolean): boolean {
   field.focus();
-  if (nativeValue?.set) nativeValue.set.call(field, value);
-  else field.value = value;
+  if (!stillSafe()) return false;
+  setNative(field, value);
   field.dispatchEvent(new Event('input', { bubbles: true }));
   field.dispatchEvent(new Event('change', { bubbles: true }));
+  return true;
+}
+
+/** Takes back what was typed (when the page changed under the fill before it could be sent). */
+export function clearField(field: HTMLInputElement) {
+  setNative(field, '');
+  field.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
 /** The platforms' own buttons where the form has no submit button of its own. */
@@ -43,16 +58,25 @@ export function findSubmitButton(field: HTMLInputElement, platform: PagePlatform
   return null;
 }
 
-/** Presses the step's button (or submits its form); true when something was pressed. */
-export function submitField(field: HTMLInputElement, platform: PagePlatform): boolean {
+/** Whether the step's button (if any) sends `form` to this page's origin and no other form. */
+export function submitGoesHere(field: HTMLInputElement, platform: PagePlatform, form: HTMLFormElement | null) {
+  const button = findSubmitButton(field, platform);
+  return button === null || buttonPostsHere(button, form);
+}
+
+export type Submitted = 'pressed' | 'nothing' | 'refused';
+
+/** Presses the step's button (or submits `form`, the checked one), unless it would send elsewhere. */
+export function submitField(field: HTMLInputElement, platform: PagePlatform, form: HTMLFormElement | null): Submitted {
   const button = findSubmitButton(field, platform);
   if (button) {
+    if (!buttonPostsHere(button, form)) return 'refused';
     button.click();
-    return true;
+    return 'pressed';
   }
-  if (field.form) {
-    field.form.requestSubmit();
-    return true;
+  if (form) {
+    requestSubmit.call(form);
+    return 'pressed';
   }
-  return false;
+  return 'nothing';
 }

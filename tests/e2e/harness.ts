@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Worker } from 'playwright-core';
 
 export const root = resolve(import.meta.dirname, '../..');
-export const extensionDir = join(root, 'extension/.output/chrome-mv3');
+/** The extension as the end-to-end tests build it: WXT's mode `e2e` (its own output dir; see buildExtension). */
+export const extensionDir = join(root, 'extension/.output/chrome-mv3-e2e');
 const chromiumPath = '/usr/bin/chromium';
 
 export function tempDir(prefix: string): { path: string; remove: () => void } {
@@ -15,9 +16,9 @@ export function tempDir(prefix: string): { path: string; remove: () => void } {
 }
 
 /** Runs a command to its end; rejects with its output when it fails. */
-export function run(command: string, args: string[], cwd: string): Promise<void> {
+export function run(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk));
@@ -26,9 +27,19 @@ export function run(command: string, args: string[], cwd: string): Promise<void>
   });
 }
 
-/** The built Chrome extension, by WXT's own CLI (what `npm run build:chrome -w extension` runs). */
+/**
+ * The built Chrome extension, by WXT's own CLI (what `npm run build:chrome -w extension` runs) in mode `e2e`: the
+ * release build (NODE_ENV production) plus the test hook on the service worker's scope (entrypoints/background.ts),
+ * into .output/chrome-mv3-e2e, so a test build is never the one `npm start` or a release loads.
+ */
 export const buildExtension = () =>
-  run(process.execPath, [join(root, 'node_modules/wxt/bin/wxt.mjs'), 'build'], join(root, 'extension'));
+  run(
+    process.execPath,
+    [join(root, 'node_modules/wxt/bin/wxt.mjs'), 'build', '--mode', 'e2e'],
+    join(root, 'extension'),
+    // A mode other than production would otherwise build Preact's development JSX and devtools.
+    { ...process.env, NODE_ENV: 'production' },
+  );
 
 /** A loopback port nobody listens on (for the "server unreachable" case). */
 export function closedPort(): Promise<number> {

@@ -174,6 +174,19 @@ describe('on hostile pages nothing is filled', () => {
     await nothingFilled(page);
   });
 
+  for (const [what, url] of [
+    ['a form posting to another origin', hostilePages.evilAction],
+    ['a form posting elsewhere placed before the real one', hostilePages.formBefore],
+    ['an injected <base href> sending the form elsewhere', hostilePages.baseHref],
+    ['a submit button whose formaction posts elsewhere', hostilePages.formaction],
+  ] as const)
+    it(`${what} gets nothing`, async () => {
+      const page = await open(url);
+      await ready(page);
+      expect(await bridge.fill(page, 'instagram', login)).toEqual({ filled: false, reason: 'no_field' });
+      await nothingFilled(page);
+    });
+
   it('another platform’s fill on this platform’s page is refused as the wrong page', async () => {
     const page = await open(platformPages.instagram.login);
     await ready(page);

@@ -49,6 +49,10 @@ export const hostilePages = {
   transparent: 'https://www.instagram.com/accounts/login/?fixture=transparent',
   overlay: 'https://www.instagram.com/accounts/login/?fixture=overlay',
   forged: 'https://www.instagram.com/accounts/login/?fixture=forged',
+  evilAction: 'https://www.instagram.com/accounts/login/?fixture=evil-action',
+  formBefore: 'https://www.instagram.com/accounts/login/?fixture=form-before',
+  baseHref: 'https://www.instagram.com/accounts/login/?fixture=base-href',
+  formaction: 'https://www.instagram.com/accounts/login/?fixture=formaction',
 } as const;
 
 export const fixturePages: FixturePage[] = [
@@ -72,6 +76,10 @@ export const fixturePages: FixturePage[] = [
   { url: hostilePages.transparent, file: 'hostile/transparent.html' },
   { url: hostilePages.overlay, file: 'hostile/overlay.html' },
   { url: hostilePages.forged, file: 'hostile/forged.html' },
+  { url: hostilePages.evilAction, file: 'hostile/evil-action.html' },
+  { url: hostilePages.formBefore, file: 'hostile/form-before.html' },
+  { url: hostilePages.baseHref, file: 'hostile/base-href.html' },
+  { url: hostilePages.formaction, file: 'hostile/formaction.html' },
 ];
 
 /** How well `url` fits a page: same origin and path, and each of the page's query parameters present; else -1. */
