@@ -71,7 +71,8 @@ export function createPageBridge(deps: PageBridgeDeps = {}): { bridge: PageBridg
       if (!fill || !ticket) return refused;
       armed.delete(nonce); // one claim only, right or wrong
       if (now() > fill.expiresAt || from.tabId !== fill.tabId) return refused;
-      const otherDocument = fill.documentId && from.documentId && from.documentId !== fill.documentId;
+      // Where the browser names documents (Chromium), the claim must come from the one pageOf saw, and one was seen.
+      const otherDocument = from.documentId !== undefined && from.documentId !== fill.documentId;
       if (from.origin !== fill.origin || otherDocument) {
         ticket.wrongPage = true;
         return refused;
@@ -123,10 +124,12 @@ export function createPageBridge(deps: PageBridgeDeps = {}): { bridge: PageBridg
     const nonce = newNonce();
     const probe: Probe = { tabId, report: null };
     probes.set(nonce, probe);
-    documents.delete(tabId);
+    // The document is replaced only by an answer (`seen`), so a probe running beside a fill (the popup's
+    // re-check) cannot leave that fill without one.
     try {
       await within(sendToTab(tabId, { type: 'twostep.probe', nonce }), probeMs);
     } catch {
+      documents.delete(tabId);
       return null;
     } finally {
       probes.delete(nonce);

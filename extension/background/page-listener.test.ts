@@ -330,6 +330,38 @@ describe('the document a fill goes to (Chromium names it; Firefox does not)', ()
     }
   });
 
+  it('is refused to a named document when no page was seen first (a fill armed with no document)', async () => {
+    const { bridge } = documentBridge(contentScript({ documentId: 'DOC-1' }));
+    expect(await bridge.fill(tabId, 'instagram', login)).toEqual({ filled: false, reason: 'wrong_page' });
+  });
+
+  it('keeps the document seen while another look at the tab goes unanswered, until one answers', async () => {
+    let answering = true;
+    const poked: (string | undefined)[] = [];
+    const from = contentScript({ documentId: 'DOC-1' });
+    const { bridge, desk } = createPageBridge({
+      now: () => clock,
+      probeMs: 50,
+      sendToTab: async (_tab, poke, documentId) => {
+        poked.push(documentId);
+        if (poke.type === 'twostep.probe') {
+          if (!answering) return new Promise(() => undefined); // a probe still waiting
+          await deliver({ type: 'page.seen', nonce: poke.nonce, step: 'login' }, from);
+          return { ok: true };
+        }
+        const reply = (await deliver({ type: 'page.claim', nonce: poke.nonce }, from)) as { ok: boolean };
+        return reply?.ok ? { filled: true, submitted: true } : { filled: false, reason: 'refused' };
+      },
+    });
+    listenForPages(desk);
+    await bridge.pageOf(tabId);
+    answering = false;
+    // The popup's re-check starts beside the fill: the fill still goes to DOC-1.
+    const [, filled] = await Promise.all([bridge.pageOf(tabId), bridge.fill(tabId, 'instagram', login)]);
+    expect(filled).toEqual({ filled: true, submitted: true });
+    expect(poked.at(-1)).toBe('DOC-1');
+  });
+
   it('is the tab’s top frame where the browser names no document (Firefox)', async () => {
     const { bridge, poked } = documentBridge(contentScript());
     await bridge.pageOf(tabId);
