@@ -34,6 +34,11 @@ function isAncestor(element: Element, field: Element): boolean {
 /** Whether `element`, made hittable for an instant, is hit above `field` at (x, y). */
 function paintedAbove(element: HTMLElement | SVGElement, field: Element, x: number, y: number): boolean {
   const before = element.getAttribute('style');
+  const had = ['pointer-events', 'transition'].map(
+    (name) => [name, element.style.getPropertyValue(name), element.style.getPropertyPriority(name)] as const,
+  );
+  // No transition either: `transition: pointer-events 100s allow-discrete` would keep the old value during the test.
+  element.style.setProperty('transition', 'none', 'important');
   element.style.setProperty('pointer-events', 'auto', 'important');
   try {
     for (const hit of document.elementsFromPoint(x, y)) {
@@ -42,8 +47,11 @@ function paintedAbove(element: HTMLElement | SVGElement, field: Element, x: numb
     }
     return false;
   } finally {
+    // Put back through the CSSOM (a page's CSP may refuse a written style attribute, never this).
+    for (const [name, value, priority] of had)
+      if (value) element.style.setProperty(name, value, priority);
+      else element.style.removeProperty(name);
     if (before === null) element.removeAttribute('style');
-    else element.setAttribute('style', before);
   }
 }
 

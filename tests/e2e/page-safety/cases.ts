@@ -32,6 +32,10 @@ export const refusedCases: Record<string, { html: string; target?: string; on?: 
     html: `${plain}<div style="position:fixed;inset:0;background:#fff;z-index:9;pointer-events:none"></div>`,
     target: '#pw',
   },
+  'a pass-through cover whose pointer-events change is delayed by a transition': {
+    html: `${plain}<div style="position:fixed;inset:0;background:#fff;z-index:9;pointer-events:none;transition:pointer-events 100s allow-discrete"></div>`,
+    target: '#pw',
+  },
   'a name and a password in different forms': {
     html: `${form(name())}${form(secret() + button, 'id="other"')}`,
   },
