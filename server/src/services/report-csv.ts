@@ -3,6 +3,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
 import { accounts, enrollments, phones } from '../db/schema.ts';
 import {
+  accountFindingColumns,
   accountKindConditions,
   activeGrants,
   type FindingQueryRow,
@@ -37,12 +38,7 @@ export function accountFindingsQuery(db: Db, teamId: string, now: number) {
   const bits = accountKinds.map((kind, bit) => sql`(CASE WHEN ${conditions[kind]} THEN ${1 << bit} ELSE 0 END)`);
   const query = db
     .select({
-      accountId: sql<string>`${accounts.id}`.as('account_id'),
-      platform: sql<string>`${accounts.platform}`.as('platform'),
-      handle: sql<string>`${accounts.handle}`.as('handle'),
-      client: sql<string | null>`${accounts.client}`.as('client'),
-      phoneId: sql<string | null>`${phones.id}`.as('phone_id'),
-      number: sql<string | null>`${phones.number}`.as('phone_number'),
+      ...accountFindingColumns(),
       lastCode: sql<number>`${lastEnteredCode}`.as('last_code'),
       unused: sql<number>`${unusedBackupCodes}`.as('unused'),
       granted: sql<number>`${activeGrants}`.as('granted'),

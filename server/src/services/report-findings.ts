@@ -38,6 +38,15 @@ export const othersOnPlatform = sql<
 >`(SELECT group_concat(a2.handle) FROM enrollments e2 JOIN accounts a2 ON a2.id = e2.account_id
   WHERE e2.phone_id = ${enrollments.phoneId} AND a2.platform = ${accounts.platform} AND a2.id <> ${accounts.id})`;
 /** The last time a code sent to the protecting phone was entered, for this account or any other (0: never). */
+/** The account and its phone, the first columns of an account's finding (the report's pages and the CSV). */
+export const accountFindingColumns = () => ({
+  accountId: sql<string>`${accounts.id}`.as('account_id'),
+  platform: sql<string>`${accounts.platform}`.as('platform'),
+  handle: sql<string>`${accounts.handle}`.as('handle'),
+  client: sql<string | null>`${accounts.client}`.as('client'),
+  phoneId: sql<string | null>`${phones.id}`.as('phone_id'),
+  number: sql<string | null>`${phones.number}`.as('phone_number'),
+});
 export const lastEnteredCode = sql<number>`max(coalesce(${enrollments.verifiedAt}, 0), coalesce(${phones.verifiedAt}, 0))`;
 export const activeGrants = sql<number>`(SELECT count(*) FROM grants g JOIN members m ON m.id = g.member_id
   WHERE g.account_id = ${accounts.id} AND m.removed_at IS NULL)`;
@@ -158,12 +167,7 @@ export function findingQuery(
     (kinds.includes(kind) ? value : sql<null>`NULL`).as(name);
   const query = db
     .select({
-      accountId: sql<string>`${accounts.id}`.as('account_id'),
-      platform: sql<string>`${accounts.platform}`.as('platform'),
-      handle: sql<string>`${accounts.handle}`.as('handle'),
-      client: sql<string | null>`${accounts.client}`.as('client'),
-      phoneId: sql<string | null>`${phones.id}`.as('phone_id'),
-      number: sql<string | null>`${phones.number}`.as('phone_number'),
+      ...accountFindingColumns(),
       memberId: sql<null>`NULL`.as('member_id'),
       memberName: sql<null>`NULL`.as('member_name'),
       protects: sql<null>`NULL`.as('protects'),
