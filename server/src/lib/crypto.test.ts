@@ -25,14 +25,15 @@ describe('newCode', () => {
     expect(codes.every((code) => /^\d{6}$/.test(code))).toBe(true);
   });
 
-  it('uses every digit equally often in every position (chi-square, p > 0.001)', () => {
-    // 9 degrees of freedom: the 0.001 critical value is 27.877.
+  it('uses every digit equally often in every position (chi-square, p > 0.00001 per position)', () => {
+    // 9 degrees of freedom: the 0.00001 critical value is 39.341 (0.001 failed a fair generator about once in 170 runs
+    // over six positions). A modulo-biased digit (256 % 10) would still give a chi-square near 70 here.
     for (let position = 0; position < 6; position++) {
       const counts = new Array<number>(10).fill(0);
       for (const code of codes) counts[Number(code[position])]!++;
       const expected = samples / 10;
       const chiSquare = counts.reduce((sum, count) => sum + (count - expected) ** 2 / expected, 0);
-      expect(chiSquare, `position ${position}: ${counts.join(',')}`).toBeLessThan(27.877);
+      expect(chiSquare, `position ${position}: ${counts.join(',')}`).toBeLessThan(39.341);
     }
   });
 
