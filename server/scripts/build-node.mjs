@@ -1,5 +1,5 @@
 // The Node server compiled for production: one ES module at server/dist/node.js that plain `node` runs, with
-// no TypeScript loader. @libsql/client stays outside (it loads a native binding); everything else is bundled.
+// no TypeScript loader. @libsql/client and libsql stay outside (they load a native binding); everything else is bundled.
 import { build } from 'esbuild';
 
 await build({
@@ -9,7 +9,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['@libsql/client'],
+  external: ['@libsql/client', 'libsql'],
   // client.ts finds the migrations from its own file; in the bundle that file is dist/node.js.
   define: { TWOSTEP_MIGRATIONS: '"../migrations"' },
   // CommonJS dependencies bundled into an ES module still call require() for Node's built-ins.

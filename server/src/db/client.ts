@@ -5,6 +5,7 @@ import { type Client, createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { Db } from './db.ts';
+import { createLocalClient, localPathOf } from './local-client.ts';
 import * as schema from './schema.ts';
 
 // The compiled Node server (server/dist/node.js) defines where the migrations are from its own file.
@@ -24,8 +25,13 @@ export async function openDatabase(url: string, authToken?: string): Promise<Ope
     if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   }
   // One connection for a local database: pragmas are per connection, and the native driver runs each
-  // statement synchronously on this thread anyway, so a pool would only add connections without them.
-  const client = createClient({ url, authToken, ...(isFile || url === ':memory:' ? { concurrency: 1 } : {}) });
+  // statement synchronously on this thread anyway, so a pool would only add connections without them. Our own
+  // client keeps its statements prepared (./local-client.ts); a server, or a URL with options, gets @libsql/client's.
+  const localPath = localPathOf(url);
+  const client =
+    localPath === null
+      ? createClient({ url, authToken, ...(isFile || url === ':memory:' ? { concurrency: 1 } : {}) })
+      : createLocalClient(localPath);
   if (isFile || url === ':memory:') {
     // WAL for concurrent readers; FULL so a committed code consumption survives power loss.
     if (isFile) await client.execute('PRAGMA journal_mode = WAL');

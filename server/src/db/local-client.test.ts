@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Client, createClient, LibsqlBatchError, LibsqlError, type ResultSet } from '@libsql/client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLocalClient, localPathOf } from './local-client.ts';
+
+// The local client must answer exactly as @libsql/client's own sqlite3 client does: drizzle and the app read its
+// rows by index (fields) and by name (raw SQL), its errors by code, and its batches as all or nothing.
+const dir = mkdtempSync(join(tmpdir(), 'twostep-local-client-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const schema = `
+  CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER, r REAL, b BLOB, s TEXT);
+  CREATE TABLE u (id TEXT PRIMARY KEY, t_id TEXT REFERENCES t(id));`;
+
+async function pair(name: string): Promise<[Client, Client]> {
+  const stock = createClient({ url: `file:${join(dir, `${name}-stock.db`)}`, concurrency: 1 });
+  const local = createLocalClient(join(dir, `${name}-local.db`));
+  for (const client of [stock, local]) {
+    await client.executeMultiple(schema);
+    await client.execute('PRAGMA foreign_keys = ON');
+  }
+  return [stock, local];
+}
+
+/** What a caller can observe of a result: cells by index and by name, enumerable keys, counts. */
+function observed(result: ResultSet) {
+  return {
+    columns: result.columns,
+    columnTypes: result.columnTypes,
+    rowsAffected: result.rowsAffected,
+    rows: result.rows.map((row) => ({
+      length: row.length,
+      byIndex: Array.prototype.slice.call(row),
+      keys: Object.keys(row),
+      entries: Object.fromEntries(Object.entries(row)),
+      json: JSON.stringify(row),
+    })),
+    json: JSON.stringify(result),
+  };
+}
+
+const errorOf = async (run: () => Promise<unknown>) => {
+  try {
+    await run();
+  } catch (error) {
+    const e = error as LibsqlError & { statementIndex?: number };
+    return {
+      type: e.constructor.name,
+      code: e.code,
+      extendedCode: e.extendedCode,
+      rawCode: e.rawCode,
+      index: e.statementIndex,
+    };
+  }
+  throw new Error('expected an error');
+};
+
+describe('local client', () => {
+  it('answers rows, counts and values as the stock client does', async () => {
+    const clients = await pair('rows');
+    const answers = [];
+    for (const client of clients) {
+      const insert = await client.execute({
+        sql: 'INSERT INTO t (id, n, r, b, s) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)',
+        args: ['a', 1_796_195_276_011, 1.5, new Uint8Array([1, 2, 3]), 'x', 'b', null, null, null, true],
+      });
+      const named = await client.execute({ sql: 'SELECT * FROM t WHERE id = :id', args: { ':id': 'a' } });
+      // Two columns named id: the first one is the row's `id`, both are there by index.
+      const joined = await client.execute(
+        'SELECT t.id, t.s, u.id, count(*) AS c FROM t LEFT JOIN u ON u.t_id = t.id GROUP BY t.id ORDER BY t.id',
+      );
+      const returning = await client.execute({
+        sql: 'UPDATE t SET n = n + 1 WHERE id = ? RETURNING id, n',
+        args: ['a'],
+      });
+      const none = await client.execute('SELECT id FROM t WHERE 0');
+      const blob = (await client.execute("SELECT b FROM t WHERE id = 'a'")).rows[0]![0] as ArrayBuffer;
+      answers.push({
+        insert: { rowsAffected: insert.rowsAffected, lastInsertRowid: insert.lastInsertRowid },
+        named: observed(named),
+        joined: observed(joined),
+        returning: observed(returning),
+        none: observed(none),
+        blob: [blob instanceof ArrayBuffer, [...new Uint8Array(blob)]],
+      });
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[1]!.joined.rows[0]!.keys).toEqual(['id', 's', 'c']);
+    expect(answers[1]!.named.rows[0]!.entries.n).toBe(1_796_195_276_011);
+    expect(answers[1]!.blob).toEqual([true, [1, 2, 3]]);
+  });
+
+  it('refuses arguments and reports constraint errors as the stock client does', async () => {
+    const clients = await pair('errors');
+    const answers = [];
+    for (const client of clients) {
+      await client.execute({ sql: 'INSERT INTO t (id) VALUES (?)', args: ['a'] });
+      answers.push({
+        unique: await errorOf(() => client.execute({ sql: 'INSERT INTO t (id) VALUES (?)', args: ['a'] })),
+        foreign: await errorOf(() =>
+          client.execute({ sql: 'INSERT INTO u (id, t_id) VALUES (?, ?)', args: ['u', 'z'] }),
+        ),
+        syntax: await errorOf(() => client.execute('SELEC 1')),
+        nan: await errorOf(() => client.execute({ sql: 'SELECT ?', args: [Number.NaN] })),
+        undefined: await errorOf(() => client.execute({ sql: 'SELECT ?', args: [undefined as never] })),
+      });
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[1]!.unique).toMatchObject({ type: 'LibsqlError', extendedCode: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+  });
+
+  it('runs a batch as all or nothing, naming the failing statement', async () => {
+    const clients = await pair('batch');
+    const answers = [];
+    for (const client of clients) {
+      const ok = await client.batch(
+        [
+          { sql: 'INSERT INTO t (id, n) VALUES (?, ?)', args: ['a', 1] },
+          { sql: 'UPDATE t SET n = n + 1 WHERE id = ?', args: ['a'] },
+          'SELECT n FROM t',
+        ],
+        'write',
+      );
+      const failed = await errorOf(() =>
+        client.batch([
+          { sql: 'UPDATE t SET n = 100 WHERE id = ?', args: ['a'] },
+          { sql: 'INSERT INTO t (id) VALUES (?)', args: ['b'] },
+          { sql: 'INSERT INTO t (id) VALUES (?)', args: ['a'] },
+        ]),
+      );
+      const after = await client.execute('SELECT id, n FROM t ORDER BY id');
+      answers.push({ ok: ok.map(observed), failed, after: observed(after) });
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[1]!.failed).toMatchObject({ type: 'LibsqlBatchError', index: 2 });
+    expect(answers[1]!.after.rows.map((row) => row.byIndex)).toEqual([['a', 2]]);
+  });
+
+  it('keeps calls out of an open transaction until it settles', async () => {
+    const [, local] = await pair('transaction');
+    const tx = await local.transaction('write');
+    await tx.execute({ sql: 'INSERT INTO t (id) VALUES (?)', args: ['inside'] });
+    let outsideDone = false;
+    const outside = local.execute({ sql: 'INSERT INTO t (id) VALUES (?)', args: ['outside'] }).then(() => {
+      outsideDone = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(outsideDone).toBe(false);
+    await tx.rollback();
+    await outside;
+    const ids = (await local.execute('SELECT id FROM t ORDER BY id')).rows.map((row) => row.id);
+    // The rolled-back insert is gone; the call that waited ran on its own, after it.
+    expect(ids).toEqual(['outside']);
+    await expect(tx.execute('SELECT 1')).rejects.toBeInstanceOf(LibsqlError);
+  });
+
+  it('sees a column another connection added under a prepared SELECT *', async () => {
+    const path = join(dir, 'schema.db');
+    const local = createLocalClient(path);
+    await local.executeMultiple(schema);
+    await local.execute("INSERT INTO t (id, s) VALUES ('a', 'x')");
+    expect(Object.keys((await local.execute('SELECT * FROM t')).rows[0]!)).toEqual(['id', 'n', 'r', 'b', 's']);
+    const other = createLocalClient(path);
+    await other.execute("ALTER TABLE t ADD COLUMN added TEXT DEFAULT 'new'");
+    other.close();
+    const row = (await local.execute('SELECT * FROM t')).rows[0]!;
+    expect(row.added).toBe('new');
+    expect(row.s).toBe('x');
+    expect(row.length).toBe(6);
+  });
+
+  it('is not closed by an error, and is by close()', async () => {
+    const [, local] = await pair('close');
+    await expect(local.execute('SELEC 1')).rejects.toBeInstanceOf(LibsqlError);
+    expect((await local.execute('SELECT 1 AS one')).rows[0]!.one).toBe(1);
+    local.close();
+    await expect(local.execute('SELECT 1')).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
+    await expect(local.batch(['SELECT 1'])).rejects.toBeInstanceOf(LibsqlError);
+    expect(LibsqlBatchError).toBeDefined();
+  });
+
+  it('takes local URLs only', () => {
+    expect(localPathOf(':memory:')).toBe(':memory:');
+    expect(localPathOf('file:data/twostep.db')).toBe('data/twostep.db');
+    expect(localPathOf('file:/var/lib/twostep.db')).toBe('/var/lib/twostep.db');
+    expect(localPathOf('file:///var/lib/twostep.db')).toBe('/var/lib/twostep.db');
+    expect(localPathOf('file://localhost/var/lib/twostep.db')).toBe('/var/lib/twostep.db');
+    expect(localPathOf('file://elsewhere/x.db')).toBeNull();
+    expect(localPathOf('file:x.db?encryptionKey=k')).toBeNull();
+    expect(localPathOf('http://127.0.0.1:8080')).toBeNull();
+    expect(localPathOf('libsql://db.example.com')).toBeNull();
+  });
+});

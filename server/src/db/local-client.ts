@@ -1,0 +1,459 @@
+import { Buffer } from 'node:buffer';
+import {
+  type Client,
+  type InArgs,
+  type InStatement,
+  type InValue,
+  LibsqlBatchError,
+  LibsqlError,
+  type ResultSet,
+  type Row,
+  type Transaction,
+  type TransactionMode,
+} from '@libsql/client';
+import Database from 'libsql';
+
+/**
+ * @libsql/client's own interface over one local connection (a file, or memory), for Node. It runs statements
+ * exactly as @libsql/client's sqlite3 client does (same native `libsql` driver, same transactions, same errors),
+ * but keeps each statement prepared and builds rows cheaply: the stock client prepares every statement anew,
+ * reads every integer as a BigInt and defines each row's cells one property at a time, which was most of the
+ * CPU of a member's list (issue 10). Integers are read as JavaScript numbers: every integer this schema stores
+ * (milliseconds, counts, flags) is far below 2^53.
+ */
+
+const cacheSize = 500;
+const values = Symbol('values');
+
+type Prepared = {
+  statement: Database.Statement;
+  returnsData: boolean;
+  columns: string[];
+  columnTypes: string[];
+  /** The rows' prototype: cells by index and `length`, not enumerable, as in the stock client's rows. */
+  rowPrototype: object;
+  /** Each column's name, or null where an earlier column has it (the first one wins, as in the stock client). */
+  names: (string | null)[];
+};
+
+type RowValues = { [values]: unknown[] };
+
+function rowPrototypeOf(width: number): object {
+  const descriptors: PropertyDescriptorMap = {
+    length: { get: () => width, enumerable: false },
+  };
+  for (let i = 0; i < width; i++) {
+    descriptors[i] = {
+      get(this: RowValues) {
+        return this[values][i];
+      },
+      enumerable: false,
+    };
+  }
+  return Object.create(Object.prototype, descriptors);
+}
+
+const minInteger = -9223372036854775808n;
+const maxInteger = 9223372036854775807n;
+
+/** An argument as @libsql/client's sqlite3 client passes it (intMode "number"). */
+function toSql(value: InValue | undefined): unknown {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) {
+      throw new RangeError('Only finite numbers (not Infinity or NaN) can be passed as arguments');
+    }
+    return value;
+  }
+  if (typeof value === 'string' || value === null) return value;
+  if (typeof value === 'bigint') {
+    if (value < minInteger || value > maxInteger) {
+      throw new RangeError('bigint is too large to be represented as a 64-bit integer and passed as argument');
+    }
+    return value;
+  }
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  if (value instanceof Date) return value.valueOf();
+  if (value === undefined) throw new TypeError('undefined cannot be passed as argument to the database');
+  return value;
+}
+
+function argsOf(args: InArgs | undefined): unknown[] | Record<string, unknown> {
+  if (args === undefined) return [];
+  if (Array.isArray(args)) return args.map(toSql);
+  const named: Record<string, unknown> = {};
+  for (const name in args) {
+    const bare = name[0] === '@' || name[0] === '$' || name[0] === ':' ? name.substring(1) : name;
+    named[bare] = toSql(args[name]);
+  }
+  return named;
+}
+
+function fromSql(value: unknown): unknown {
+  // A blob, as the stock client gives it: an ArrayBuffer (of exactly the blob's bytes here).
+  if (value instanceof Buffer) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
+  return value;
+}
+
+const errorCodes = [
+  'SQLITE_OK',
+  'SQLITE_ERROR',
+  'SQLITE_INTERNAL',
+  'SQLITE_PERM',
+  'SQLITE_ABORT',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_NOMEM',
+  'SQLITE_READONLY',
+  'SQLITE_INTERRUPT',
+  'SQLITE_IOERR',
+  'SQLITE_CORRUPT',
+  'SQLITE_NOTFOUND',
+  'SQLITE_FULL',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PROTOCOL',
+  'SQLITE_EMPTY',
+  'SQLITE_SCHEMA',
+  'SQLITE_TOOBIG',
+  'SQLITE_CONSTRAINT',
+  'SQLITE_MISMATCH',
+  'SQLITE_MISUSE',
+  'SQLITE_NOLFS',
+  'SQLITE_AUTH',
+  'SQLITE_FORMAT',
+  'SQLITE_RANGE',
+  'SQLITE_NOTADB',
+  'SQLITE_NOTICE',
+  'SQLITE_WARNING',
+];
+
+/** A driver error as the stock client reports it: LibsqlError with the base code, the extended code and the raw one. */
+function libsqlError(error: unknown): unknown {
+  if (!(error instanceof Database.SqliteError)) return error;
+  const raw = (error as { rawCode?: number }).rawCode;
+  const base = raw === undefined ? 'SQLITE_UNKNOWN' : (errorCodes[raw & 0xff] ?? `SQLITE_UNKNOWN_${raw & 0xff}`);
+  return new LibsqlError(error.message, base, error.code, raw, error);
+}
+
+const begin: Record<TransactionMode, string> = {
+  write: 'BEGIN IMMEDIATE',
+  read: 'BEGIN TRANSACTION READONLY',
+  deferred: 'BEGIN DEFERRED',
+};
+
+const cellToJson = (value: unknown) =>
+  typeof value === 'bigint'
+    ? String(value)
+    : value instanceof ArrayBuffer
+      ? Buffer.from(value).toString('base64')
+      : value;
+
+function resultSet(
+  columns: string[],
+  columnTypes: string[],
+  rows: Row[],
+  rowsAffected: number,
+  lastInsertRowid?: bigint,
+) {
+  return {
+    columns,
+    columnTypes,
+    rows,
+    rowsAffected,
+    lastInsertRowid,
+    toJSON() {
+      return {
+        columns,
+        columnTypes,
+        rows: rows.map((row) => Array.prototype.map.call(row, cellToJson)),
+        rowsAffected,
+        lastInsertRowid: lastInsertRowid === undefined ? null : String(lastInsertRowid),
+      };
+    },
+  } satisfies ResultSet;
+}
+
+class LocalConnection {
+  readonly #db: Database.Database;
+  readonly #prepared = new Map<string, Prepared>();
+
+  constructor(path: string) {
+    this.#db = new Database(path);
+  }
+
+  get open() {
+    return this.#db.open;
+  }
+
+  get inTransaction() {
+    return this.#db.open && this.#db.inTransaction;
+  }
+
+  #prepare(sql: string): Prepared {
+    const cached = this.#prepared.get(sql);
+    if (cached) {
+      // Most recently used last: the oldest entry is the first one the cache lets go of.
+      this.#prepared.delete(sql);
+      this.#prepared.set(sql, cached);
+      return cached;
+    }
+    const statement = this.#db.prepare(sql);
+    let returnsData = true;
+    try {
+      statement.raw(true);
+    } catch {
+      // raw() throws for a statement that returns no data.
+      returnsData = false;
+    }
+    const prepared = this.#describe(statement, returnsData);
+    this.#prepared.set(sql, prepared);
+    if (this.#prepared.size > cacheSize) this.#prepared.delete(this.#prepared.keys().next().value!);
+    return prepared;
+  }
+
+  #describe(statement: Prepared['statement'], returnsData: boolean): Prepared {
+    const described = returnsData ? statement.columns() : [];
+    const columns = described.map((column) => column.name);
+    const names = columns.map((name, i) => (columns.indexOf(name) === i ? name : null));
+    return {
+      statement,
+      returnsData,
+      columns,
+      columnTypes: described.map((column) => column.type ?? ''),
+      rowPrototype: rowPrototypeOf(columns.length),
+      names,
+    };
+  }
+
+  execute(stmt: InStatement): ResultSet {
+    const sql = typeof stmt === 'string' ? stmt : stmt.sql;
+    const args = typeof stmt === 'string' ? [] : argsOf(stmt.args);
+    try {
+      let prepared = this.#prepare(sql);
+      if (!prepared.returnsData) {
+        const info = prepared.statement.run(args);
+        return resultSet([], [], [], info.changes, BigInt(info.lastInsertRowid));
+      }
+      let raws = prepared.statement.all(args) as unknown[][];
+      // The schema changed under a prepared `SELECT *` (a migration by another process): describe it again.
+      if (raws.length > 0 && raws[0]!.length !== prepared.columns.length) {
+        prepared = this.#describe(prepared.statement, true);
+        this.#prepared.set(sql, prepared);
+        raws = prepared.statement.all(args) as unknown[][];
+      }
+      const { names, rowPrototype } = prepared;
+      const rows = raws.map((raw) => {
+        for (let i = 0; i < raw.length; i++) raw[i] = fromSql(raw[i]);
+        const row = Object.create(rowPrototype) as RowValues & Record<string, unknown>;
+        row[values] = raw;
+        for (let i = 0; i < names.length; i++) {
+          const name = names[i];
+          if (name) row[name] = raw[i];
+        }
+        return row as unknown as Row;
+      });
+      return resultSet(prepared.columns, prepared.columnTypes, rows, 0, undefined);
+    } catch (error) {
+      throw libsqlError(error);
+    }
+  }
+
+  /** Statements one after the other inside the transaction already open, failures named by their index. */
+  executeEach(stmts: Array<InStatement | [string, InArgs?]>): ResultSet[] {
+    const results: ResultSet[] = [];
+    for (let i = 0; i < stmts.length; i++) {
+      try {
+        if (!this.inTransaction)
+          throw new LibsqlBatchError('The transaction has been rolled back', i, 'TRANSACTION_CLOSED');
+        const stmt = stmts[i]!;
+        results.push(this.execute(Array.isArray(stmt) ? { sql: stmt[0], args: stmt[1] ?? [] } : stmt));
+      } catch (error) {
+        if (error instanceof LibsqlBatchError) throw error;
+        if (error instanceof LibsqlError) {
+          throw new LibsqlBatchError(
+            error.message,
+            i,
+            error.code,
+            error.extendedCode,
+            error.rawCode,
+            error.cause instanceof Error ? error.cause : undefined,
+          );
+        }
+        throw error;
+      }
+    }
+    return results;
+  }
+
+  rollbackIfOpen() {
+    if (this.inTransaction) this.execute('ROLLBACK');
+  }
+
+  exec(sql: string) {
+    try {
+      this.#db.exec(sql);
+    } catch (error) {
+      throw libsqlError(error);
+    } finally {
+      // A script may have changed the schema: statements are prepared again as they come.
+      this.#prepared.clear();
+    }
+  }
+
+  close() {
+    this.#prepared.clear();
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+/**
+ * The client: one connection, each call run to its end before the next starts (the driver is synchronous), and an
+ * interactive transaction holding the connection until it settles, with other calls waiting for it.
+ */
+class LocalClient implements Client {
+  closed = false;
+  readonly protocol = 'file';
+  readonly #path: string;
+  #connection: LocalConnection;
+  /** Settles when the open interactive transaction does; calls made meanwhile wait for it. */
+  #held: Promise<void> | null = null;
+
+  constructor(path: string) {
+    this.#path = path;
+    this.#connection = new LocalConnection(path);
+    this.#connection.execute('SELECT 1 AS checkThatTheDatabaseCanBeOpened');
+  }
+
+  async #connectionFree(): Promise<LocalConnection> {
+    while (this.#held) await this.#held;
+    if (this.closed || !this.#connection.open) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
+    return this.#connection;
+  }
+
+  async execute(stmtOrSql: InStatement, args?: InArgs): Promise<ResultSet> {
+    const connection = await this.#connectionFree();
+    return connection.execute(typeof stmtOrSql === 'string' ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql);
+  }
+
+  async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = 'deferred'): Promise<ResultSet[]> {
+    const connection = await this.#connectionFree();
+    try {
+      connection.execute(begin[mode]);
+      const results = connection.executeEach(stmts);
+      connection.execute('COMMIT');
+      return results;
+    } finally {
+      connection.rollbackIfOpen();
+    }
+  }
+
+  async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
+    const connection = await this.#connectionFree();
+    try {
+      connection.execute('PRAGMA foreign_keys=off');
+      connection.execute(begin.deferred);
+      const results = connection.executeEach(stmts);
+      connection.execute('COMMIT');
+      return results;
+    } finally {
+      connection.rollbackIfOpen();
+      connection.execute('PRAGMA foreign_keys=on');
+    }
+  }
+
+  async transaction(mode: TransactionMode = 'write'): Promise<Transaction> {
+    const connection = await this.#connectionFree();
+    connection.execute(begin[mode]);
+    let release!: () => void;
+    this.#held = new Promise((resolve) => {
+      release = resolve;
+    });
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      try {
+        connection.rollbackIfOpen();
+      } finally {
+        this.#held = null;
+        release();
+      }
+    };
+    const live = () => {
+      if (settled || !connection.inTransaction)
+        throw new LibsqlError('The transaction is closed', 'TRANSACTION_CLOSED');
+      return connection;
+    };
+    return {
+      execute: async (stmtOrSql: InStatement, args?: InArgs) =>
+        live().execute(typeof stmtOrSql === 'string' ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql),
+      batch: async (stmts: Array<InStatement | [string, InArgs?]>) => live().executeEach(stmts),
+      executeMultiple: async (sql: string) => live().exec(sql),
+      rollback: async () => {
+        if (!settled && connection.open) {
+          try {
+            if (connection.inTransaction) connection.execute('ROLLBACK');
+          } finally {
+            settle();
+          }
+        } else settle();
+      },
+      commit: async () => {
+        try {
+          live().execute('COMMIT');
+        } finally {
+          settle();
+        }
+      },
+      close: settle,
+      get closed() {
+        return settled || !connection.inTransaction;
+      },
+    } as Transaction;
+  }
+
+  async executeMultiple(sql: string): Promise<void> {
+    const connection = await this.#connectionFree();
+    try {
+      connection.exec(sql);
+    } finally {
+      connection.rollbackIfOpen();
+    }
+  }
+
+  async sync(): Promise<undefined> {
+    throw new LibsqlError('A local database has nothing to sync.', 'SYNC_NOT_SUPPORTED');
+  }
+
+  reconnect() {
+    this.#connection.close();
+    this.#connection = new LocalConnection(this.#path);
+    this.closed = false;
+  }
+
+  close() {
+    this.closed = true;
+    this.#connection.close();
+  }
+}
+
+/**
+ * The local path of a `file:` URL (`file:data/x.db`, `file:/abs/x.db`, `file:///abs/x.db`) or `:memory:`, or null
+ * for anything this client leaves to @libsql/client (a server, URL options such as an encryption key).
+ */
+export function localPathOf(url: string): string | null {
+  if (url === ':memory:' || url === 'file::memory:') return ':memory:';
+  if (!url.startsWith('file:') || url.includes('?') || url.includes('#')) return null;
+  let path = decodeURIComponent(url.slice('file:'.length));
+  if (path.startsWith('//')) {
+    const slash = path.indexOf('/', 2);
+    const host = path.slice(2, slash === -1 ? undefined : slash);
+    if (host !== '' && host !== 'localhost') return null;
+    path = slash === -1 ? '' : path.slice(slash);
+  }
+  return path === '' ? null : path;
+}
+
+export function createLocalClient(path: string): Client {
+  return new LocalClient(path);
+}
