@@ -1,5 +1,5 @@
 import { accountCreateBody, accountListQuery, accountPatchBody, idParam } from '@twostep/shared';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { accounts } from '../db/schema.ts';
 import type { AppEnv } from '../deps.ts';
@@ -56,10 +56,12 @@ export const accountRoutes = new Hono<AppEnv>()
       if (!after) throw new ApiError('invalid_request', 'cursor: use the `next` value of the previous page.');
       filters.push(sql`(${accounts.platform}, ${accounts.handle}) > (${after[0]}, ${after[1]})`);
     }
-    const rows = await selectAccounts(c.var.deps.db, viewer.now)
-      .where(and(...filters))
-      .orderBy(asc(accounts.platform), asc(accounts.handle))
-      .limit(query.limit + 1);
+    const rows = await selectAccounts(
+      c.var.deps.db,
+      viewer.now,
+      and(...filters)!,
+      sql`ORDER BY ${accounts.platform}, ${accounts.handle} LIMIT ${query.limit + 1}`,
+    );
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     const next = rows.length > query.limit && last ? encodeCursor(last.platform, last.handle) : null;
