@@ -11,6 +11,20 @@ import { growthAt, importTime, statementProbes, statementsPerRequest } from './i
 import { cannon, type Load, memoryOf, startNode, writeCeiling } from './processes.ts';
 import { benchSecret, seedTeam } from './seed.ts';
 
+// `npm run bench -- --only report,csv` runs those targets alone (with the ceilings they are measured against).
+const targets = ['health', 'member', 'lead', 'report', 'csv', 'phones', 'send', 'verify', 'growth', 'import'] as const;
+type Target = (typeof targets)[number];
+const onlyArg = process.argv.find((arg) => arg.startsWith('--only'));
+const only = onlyArg
+  ? new Set(
+      (onlyArg.includes('=') ? onlyArg.split('=')[1]! : process.argv[process.argv.indexOf(onlyArg) + 1]!).split(','),
+    )
+  : null;
+for (const name of only ?? []) {
+  if (!targets.includes(name as Target)) throw new Error(`--only: ${name} is not one of ${targets.join(', ')}`);
+}
+const want = (...names: Target[]) => !only || names.some((name) => only.has(name));
+
 const dir = mkdtempSync(join(tmpdir(), 'twostep-bench-'));
 const rows: string[][] = [];
 const children: { kill: (signal: NodeJS.Signals) => boolean }[] = [];
@@ -44,17 +58,21 @@ try {
     sendersGrants: 15,
   });
 
+  const skipped = Promise.resolve(null);
   step('ceilings: durable writes, then bare Hono');
-  const ceiling = await writeCeiling(join(dir, 'ceiling.db'));
-  const helloPort = await freePort();
-  const hello = await startNode(
-    join(repoRoot, 'server/bench/hello.mjs'),
-    { PORT: String(helloPort) },
-    `http://127.0.0.1:${helloPort}/`,
-  );
-  children.push(hello.child);
-  const bare = await cannon({ url: `http://127.0.0.1:${helloPort}/`, connections: 20, duration: 6 });
-  hello.child.kill('SIGTERM');
+  const ceiling = want('send', 'verify') ? await writeCeiling(join(dir, 'ceiling.db')) : null;
+  let bare: Load | null = null;
+  if (want('health', 'member')) {
+    const helloPort = await freePort();
+    const hello = await startNode(
+      join(repoRoot, 'server/bench/hello.mjs'),
+      { PORT: String(helloPort) },
+      `http://127.0.0.1:${helloPort}/`,
+    );
+    children.push(hello.child);
+    bare = await cannon({ url: `http://127.0.0.1:${helloPort}/`, connections: 20, duration: 6 });
+    hello.child.kill('SIGTERM');
+  }
 
   step('compiled server (node server/dist/node.js)');
   const port = await freePort();
@@ -73,187 +91,168 @@ try {
   );
   children.push(server.child);
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
-  const get = (path: string, token: string | null, connections: number, duration = 6) =>
-    cannon({ url: base + path, connections, duration, headers: token ? auth(token) : {} });
+  const get = (target: Target, path: string, token: string | null, connections: number, duration = 6) =>
+    want(target) ? cannon({ url: base + path, connections, duration, headers: token ? auth(token) : {} }) : skipped;
 
-  const health = await get('/v1/health', null, 20);
-  const memberList = await get('/v1/accounts', main.member, 20);
-  const firstPage = await get('/v1/accounts?limit=200', main.owner, 1);
-  const report = await get('/v1/reports/two-step', main.owner, 1);
-  const csv = await get('/v1/reports/two-step.csv', main.owner, 1, 8);
-  const phones = await get('/v1/phones', main.owner, 1);
+  const health = await get('health', '/v1/health', null, 20);
+  const memberList = await get('member', '/v1/accounts', main.member, 20);
+  const firstPage = await get('lead', '/v1/accounts?limit=200', main.owner, 1);
+  const report = await get('report', '/v1/reports/two-step', main.owner, 1);
+  const csv = await get('csv', '/v1/reports/two-step.csv', main.owner, 1, 8);
+  const phones = await get('phones', '/v1/phones', main.owner, 1);
 
-  step('sends (POST …/unlock) and wrong codes (POST …/verify)');
-  const json = { 'Content-Type': 'application/json' };
-  const sends = main.senders.flatMap((s) =>
-    s.accounts.map((id) => ({ method: 'POST', path: `/v1/accounts/${id}/unlock`, headers: auth(s.token) })),
-  );
-  await cannon({ url: base, connections: 10, amount: 100, list: sends.slice(0, 100) }, false);
-  const send = await cannon({ url: base, connections: 10, amount: 1000, list: sends.slice(100, 1100) }, false);
-  const reader = createClient({ url: main.url });
-  const tokens = new Map(main.senders.map((s) => [s.id, s.token]));
-  const challenges = (await reader.execute("SELECT id, member_id FROM challenges WHERE purpose = 'unlock' ORDER BY id"))
-    .rows;
-  reader.close();
-  const verifies = challenges.map((c) => ({
-    method: 'POST',
-    path: `/v1/challenges/${c.id}/verify`,
-    headers: { ...json, ...auth(tokens.get(String(c.member_id))!) },
-    body: JSON.stringify({ code: '000000' }),
-  }));
-  // Four wrong codes per challenge (the fifth locks it): every request a counted wrong attempt.
-  await cannon({ url: base, connections: 10, amount: 300, list: verifies.slice(0, 300) }, false);
-  const verify = await cannon(
-    { url: base, connections: 10, amount: (verifies.length - 300) * 4, list: verifies.slice(300) },
-    false,
-  );
+  let send: Load | null = null;
+  let verify: Load | null = null;
+  if (want('send', 'verify')) {
+    step('sends (POST …/unlock) and wrong codes (POST …/verify)');
+    const json = { 'Content-Type': 'application/json' };
+    const sends = main.senders.flatMap((s) =>
+      s.accounts.map((id) => ({ method: 'POST', path: `/v1/accounts/${id}/unlock`, headers: auth(s.token) })),
+    );
+    await cannon({ url: base, connections: 10, amount: 100, list: sends.slice(0, 100) }, false);
+    send = await cannon({ url: base, connections: 10, amount: 1000, list: sends.slice(100, 1100) }, false);
+    const reader = createClient({ url: main.url });
+    const tokens = new Map(main.senders.map((s) => [s.id, s.token]));
+    const challenges = (
+      await reader.execute("SELECT id, member_id FROM challenges WHERE purpose = 'unlock' ORDER BY id")
+    ).rows;
+    reader.close();
+    const verifies = challenges.map((c) => ({
+      method: 'POST',
+      path: `/v1/challenges/${c.id}/verify`,
+      headers: { ...json, ...auth(tokens.get(String(c.member_id))!) },
+      body: JSON.stringify({ code: '000000' }),
+    }));
+    // Four wrong codes per challenge (the fifth locks it): every request a counted wrong attempt.
+    await cannon({ url: base, connections: 10, amount: 300, list: verifies.slice(0, 300) }, false);
+    verify = await cannon(
+      { url: base, connections: 10, amount: (verifies.length - 300) * 4, list: verifies.slice(300) },
+      false,
+    );
+  }
   const memory = memoryOf(server.child.pid!);
   step(`loads: ${JSON.stringify({ bare, health, memberList, firstPage, report, csv, phones, send, verify, memory })}`);
   server.child.kill('SIGTERM');
 
-  step('statements per request and growth at 1,000 / 10,000 / 100,000 accounts (in process)');
-  const statements = await statementsPerRequest(main);
   const growth: Record<number, { report: number; firstPage: number; statements: Record<string, number> }> = {};
   const sized: Record<number, Awaited<ReturnType<typeof seedTeam>>> = {};
-  for (const accounts of [1_000, 10_000, 100_000]) {
-    step(`  seeding ${accounts} accounts`);
-    sized[accounts] = await seedTeam(`file:${join(dir, `growth-${accounts}.db`)}`, {
-      accounts,
+  let statements: Record<string, number> = {};
+  if (want('growth')) {
+    step('statements per request and growth at 1,000 / 10,000 / 100,000 accounts (in process)');
+    statements = await statementsPerRequest(main);
+    for (const accounts of [1_000, 10_000, 100_000]) {
+      step(`  seeding ${accounts} accounts`);
+      sized[accounts] = await seedTeam(`file:${join(dir, `growth-${accounts}.db`)}`, {
+        accounts,
+        members: 20,
+        events: 0,
+        sendersGrants: 15,
+      });
+      growth[accounts] = {
+        ...(await growthAt(sized[accounts]!)),
+        statements: await statementsPerRequest(sized[accounts]!),
+      };
+    }
+  }
+  let importEmpty: number | null = null;
+  let importFull: number | null = null;
+  if (want('import')) {
+    step('imports of 5,000 rows');
+    const empty = await seedTeam(`file:${join(dir, 'empty.db')}`, {
+      accounts: 0,
+      members: 10,
+      events: 0,
+      sendersGrants: 15,
+    });
+    importEmpty = await importTime(empty, 0);
+    sized[10_000] ??= await seedTeam(`file:${join(dir, 'growth-10000.db')}`, {
+      accounts: 10_000,
       members: 20,
       events: 0,
       sendersGrants: 15,
     });
-    growth[accounts] = {
-      ...(await growthAt(sized[accounts]!)),
-      statements: await statementsPerRequest(sized[accounts]!),
-    };
+    importFull = await importTime(sized[10_000], 0);
   }
-  step('imports of 5,000 rows');
-  const empty = await seedTeam(`file:${join(dir, 'empty.db')}`, {
-    accounts: 0,
-    members: 10,
-    events: 0,
-    sendersGrants: 15,
-  });
-  const importEmpty = await importTime(empty, 0);
-  const importFull = await importTime(sized[10_000]!, 0);
 
-  const ratio = (load: Load, of: number) => load.rps / of;
+  const ratioRow = (label: string, load: Load | null, of: number | undefined, least: number, target: string) => {
+    if (!load || of === undefined) return;
+    const ratio = load.rps / of;
+    row(
+      label,
+      load.rps.toFixed(0),
+      ms(load.p50),
+      ms(load.p99),
+      ratio.toFixed(2),
+      target,
+      verdict(ratio >= least),
+      statuses(load),
+    );
+  };
+  const figureRow = (label: string, figure: string, peak: string, target: string, ok: boolean) =>
+    row(label, '', figure, peak, '', target, verdict(ok), '');
   row('what', 'req/s', 'p50', 'p99', 'ratio', 'target', 'verdict', 'answers');
-  row(
-    'bare Hono hello-world (ceiling, 20 conn.)',
-    bare.rps.toFixed(0),
-    ms(bare.p50),
-    ms(bare.p99),
-    '1.00',
-    '',
-    '',
-    statuses(bare),
-  );
-  row(
-    'durable-write loop (ceiling, 1 batch/commit)',
-    ceiling.commitsPerSecond.toFixed(0),
-    ms(ceiling.p50),
-    ms(ceiling.p99),
-    '1.00',
-    '',
-    '',
-    '',
-  );
-  row(
-    'GET /v1/health (20 conn.)',
-    health.rps.toFixed(0),
-    ms(health.p50),
-    ms(health.p99),
-    ratio(health, bare.rps).toFixed(2),
-    '≥ 0.8 of Hono',
-    verdict(ratio(health, bare.rps) >= 0.8),
-    statuses(health),
-  );
-  row(
-    'GET /v1/accounts, member 50 of 10,000 (20 conn.)',
-    memberList.rps.toFixed(0),
-    ms(memberList.p50),
-    ms(memberList.p99),
-    ratio(memberList, bare.rps).toFixed(2),
-    '≥ 0.5 of Hono',
-    verdict(ratio(memberList, bare.rps) >= 0.5),
-    statuses(memberList),
-  );
-  latencyRow("lead's first page of 200 (1 conn.)", firstPage, 10);
-  latencyRow('report at 10,000 accounts (1 conn.)', report, 50);
-  latencyRow('full CSV of 10,000 accounts (1 conn.)', csv, 300, 1);
-  latencyRow('GET /v1/phones first page (1 conn.)', phones, 10);
-  row(
-    'POST …/verify, wrong code (10 conn.)',
-    verify.rps.toFixed(0),
-    ms(verify.p50),
-    ms(verify.p99),
-    ratio(verify, ceiling.commitsPerSecond).toFixed(2),
-    '≥ 0.6 of writes',
-    verdict(ratio(verify, ceiling.commitsPerSecond) >= 0.6),
-    statuses(verify),
-  );
-  row(
-    'POST …/unlock, a send (10 conn.)',
-    send.rps.toFixed(0),
-    ms(send.p50),
-    ms(send.p99),
-    ratio(send, ceiling.commitsPerSecond).toFixed(2),
-    '≥ 0.4 of writes',
-    verdict(ratio(send, ceiling.commitsPerSecond) >= 0.4),
-    statuses(send),
-  );
-  row(
-    'import 5,000 rows into an empty team',
-    '',
-    ms(importEmpty),
-    '',
-    '',
-    '≤ 3,000 ms',
-    verdict(importEmpty <= 3000),
-    '',
-  );
-  row(
-    'import 5,000 rows into 10,000 accounts',
-    '',
-    ms(importFull),
-    '',
-    '',
-    '≤ 3,000 ms',
-    verdict(importFull <= 3000),
-    '',
-  );
-  const growthRatio = growth[100_000]!.report / growth[10_000]!.report;
-  row(
-    'report at 100,000 / at 10,000 (in process)',
-    '',
-    ms(growth[100_000]!.report),
-    '',
-    growthRatio.toFixed(1),
-    '≤ 10×',
-    verdict(growthRatio <= 10),
-    '',
-  );
-  row(
-    'server RSS after the load (peak)',
-    '',
-    `${memory.rss.toFixed(0)} MB`,
-    `${memory.peak.toFixed(0)} MB`,
-    '',
-    '≤ 150 MB',
-    verdict(memory.rss <= 150),
-    '',
-  );
-  row(
+  if (bare)
+    row(
+      'bare Hono hello-world (ceiling, 20 conn.)',
+      bare.rps.toFixed(0),
+      ms(bare.p50),
+      ms(bare.p99),
+      '1.00',
+      '',
+      '',
+      statuses(bare),
+    );
+  if (ceiling)
+    row(
+      'durable-write loop (ceiling, 1 batch/commit)',
+      ceiling.commitsPerSecond.toFixed(0),
+      ms(ceiling.p50),
+      ms(ceiling.p99),
+      '1.00',
+      '',
+      '',
+      '',
+    );
+  ratioRow('GET /v1/health (20 conn.)', health, bare?.rps, 0.8, '≥ 0.8 of Hono');
+  ratioRow('GET /v1/accounts, member 50 of 10,000 (20 conn.)', memberList, bare?.rps, 0.5, '≥ 0.5 of Hono');
+  if (firstPage) latencyRow("lead's first page of 200 (1 conn.)", firstPage, 10);
+  if (report) latencyRow('report at 10,000 accounts (1 conn.)', report, 50);
+  if (csv) latencyRow('full CSV of 10,000 accounts (1 conn.)', csv, 300, 1);
+  if (phones) latencyRow('GET /v1/phones first page (1 conn.)', phones, 10);
+  ratioRow('POST …/verify, wrong code (10 conn.)', verify, ceiling?.commitsPerSecond, 0.6, '≥ 0.6 of writes');
+  ratioRow('POST …/unlock, a send (10 conn.)', send, ceiling?.commitsPerSecond, 0.4, '≥ 0.4 of writes');
+  if (importEmpty !== null && importFull !== null) {
+    figureRow('import 5,000 rows into an empty team', ms(importEmpty), '', '≤ 3,000 ms', importEmpty <= 3000);
+    figureRow('import 5,000 rows into 10,000 accounts', ms(importFull), '', '≤ 3,000 ms', importFull <= 3000);
+  }
+  if (want('growth')) {
+    const growthRatio = growth[100_000]!.report / growth[10_000]!.report;
+    row(
+      'report at 100,000 / at 10,000 (in process)',
+      '',
+      ms(growth[100_000]!.report),
+      '',
+      growthRatio.toFixed(1),
+      '≤ 10×',
+      verdict(growthRatio <= 10),
+      '',
+    );
+  }
+  if (!only) {
+    figureRow(
+      'server RSS after the load (peak)',
+      `${memory.rss.toFixed(0)} MB`,
+      `${memory.peak.toFixed(0)} MB`,
+      '≤ 150 MB',
+      memory.rss <= 150,
+    );
+  }
+  figureRow(
     'cold start to the first 200 (node server/dist/node.js)',
-    '',
     ms(server.coldStartMs),
     '',
-    '',
     '≤ 1,000 ms',
-    verdict(server.coldStartMs <= 1000),
-    '',
+    server.coldStartMs <= 1000,
   );
 
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -262,14 +261,16 @@ try {
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const r of rows.slice(1)) console.log(line(r));
 
-  console.log('\nGrowth (in process, p50): accounts | report | lead first page of 200');
-  for (const [accounts, g] of Object.entries(growth))
-    console.log(`  ${accounts.padStart(7)} | ${ms(g.report).padStart(8)} | ${ms(g.firstPage).padStart(8)}`);
-  console.log('\nSQL statements per request at 1,000 / 10,000 / 100,000 accounts (main team of 10,000)');
-  for (const [name] of statementProbes(main))
-    console.log(
-      `  ${name.padEnd(40)} ${[1_000, 10_000, 100_000].map((n) => growth[n]!.statements[name]).join(' / ')}  (${statements[name]})`,
-    );
+  if (want('growth')) {
+    console.log('\nGrowth (in process, p50): accounts | report | lead first page of 200');
+    for (const [accounts, g] of Object.entries(growth))
+      console.log(`  ${accounts.padStart(7)} | ${ms(g.report).padStart(8)} | ${ms(g.firstPage).padStart(8)}`);
+    console.log('\nSQL statements per request at 1,000 / 10,000 / 100,000 accounts (main team of 10,000)');
+    for (const [name] of statementProbes(main))
+      console.log(
+        `  ${name.padEnd(40)} ${[1_000, 10_000, 100_000].map((n) => growth[n]!.statements[name]).join(' / ')}  (${statements[name]})`,
+      );
+  }
 } finally {
   for (const child of children) child.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
