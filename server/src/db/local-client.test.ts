@@ -138,6 +138,23 @@ describe('local client', () => {
     expect(answers[1]!.after.rows.map((row) => row.byIndex)).toEqual([['a', 2]]);
   });
 
+  it('runs a kept statement again after it failed, and with other arguments', async () => {
+    const [, local] = await pair('reuse');
+    const insert = (id: string) => local.execute({ sql: 'INSERT INTO t (id, n) VALUES (?, 1)', args: [id] });
+    await insert('a');
+    await expect(insert('a')).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT' });
+    await insert('b');
+    const bump = (id: string) => local.execute({ sql: 'UPDATE t SET n = n + 1 WHERE id = ? RETURNING n', args: [id] });
+    expect((await bump('none')).rows).toHaveLength(0);
+    expect((await bump('a')).rows.map((row) => row.n)).toEqual([2]);
+    expect((await bump('a')).rows.map((row) => row.n)).toEqual([3]);
+    const first = async (from: string) =>
+      (await local.execute({ sql: 'SELECT id FROM t WHERE id >= ? ORDER BY id LIMIT 1', args: [from] })).rows.map(
+        (row) => row.id,
+      );
+    expect([await first('a'), await first('b'), await first('z')]).toEqual([['a'], ['b'], []]);
+  });
+
   it('keeps calls out of an open transaction until it settles', async () => {
     const [, local] = await pair('transaction');
     const tx = await local.transaction('write');
