@@ -19,15 +19,12 @@ export type OpenDatabase = { db: Db; client: Client; close: () => void };
 /** Opens a libSQL database (file, :memory:, or a server over http/ws/libsql), sets pragmas and migrates it. */
 export async function openDatabase(url: string, authToken?: string): Promise<OpenDatabase> {
   const isFile = url.startsWith('file:');
-  if (isFile) {
-    const path = url.slice('file:'.length).split('?')[0]!;
-    // The data folder holds ciphertexts and hashes only, but still: readable by its owner alone.
-    if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  }
+  const localPath = localPathOf(url);
+  // The data folder holds ciphertexts and hashes only, but still: readable by its owner alone.
+  if (localPath && localPath !== ':memory:') mkdirSync(dirname(localPath), { recursive: true, mode: 0o700 });
   // One connection for a local database: pragmas are per connection, and the native driver runs each
   // statement synchronously on this thread anyway, so a pool would only add connections without them. Our own
   // client keeps its statements prepared (./local-client.ts); a server, or a URL with options, gets @libsql/client's.
-  const localPath = localPathOf(url);
   const client =
     localPath === null
       ? createClient({ url, authToken, ...(isFile || url === ':memory:' ? { concurrency: 1 } : {}) })

@@ -155,37 +155,90 @@ describe('local client', () => {
     expect([await first('a'), await first('b'), await first('z')]).toEqual([['a'], ['b'], []]);
   });
 
-  it('keeps calls out of an open transaction until it settles', async () => {
-    const [, local] = await pair('transaction');
-    const tx = await local.transaction('write');
-    await tx.execute({ sql: 'INSERT INTO t (id) VALUES (?)', args: ['inside'] });
-    let outsideDone = false;
-    const outside = local.execute({ sql: 'INSERT INTO t (id) VALUES (?)', args: ['outside'] }).then(() => {
-      outsideDone = true;
+  it('refuses calls while an interactive transaction holds the connection, as the stock client does', async () => {
+    const answers = [];
+    for (const client of await pair('transaction')) {
+      const tx = await client.transaction('write');
+      await tx.execute({ sql: 'INSERT INTO t (id) VALUES (?)', args: ['inside'] });
+      // Started in the same tick as the transaction's own statements: refused, never run inside it.
+      const outside = await errorOf(() => client.execute({ sql: 'INSERT INTO t (id) VALUES (?)', args: ['outside'] }));
+      const batch = await errorOf(() => client.batch(['SELECT 1']));
+      await tx.rollback();
+      const ids = (await client.execute('SELECT id FROM t ORDER BY id')).rows.map((row) => row.id);
+      const afterRollback = await errorOf(() => tx.execute('SELECT 1'));
+      answers.push({ outside: outside.code, batch: batch.code, ids, afterRollback: afterRollback.code });
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[1]).toEqual({
+      outside: 'TRANSACTION_ACTIVE',
+      batch: 'TRANSACTION_ACTIVE',
+      ids: [],
+      afterRollback: 'TRANSACTION_CLOSED',
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(outsideDone).toBe(false);
-    await tx.rollback();
-    await outside;
-    const ids = (await local.execute('SELECT id FROM t ORDER BY id')).rows.map((row) => row.id);
-    // The rolled-back insert is gone; the call that waited ran on its own, after it.
-    expect(ids).toEqual(['outside']);
-    await expect(tx.execute('SELECT 1')).rejects.toBeInstanceOf(LibsqlError);
   });
 
-  it('sees a column another connection added under a prepared SELECT *', async () => {
+  it('reads rows whose names are `length`, digits or __proto__ (cells by index as the stock client, no throw)', async () => {
+    const answers = [];
+    for (const client of await pair('names')) {
+      await client.execute("INSERT INTO t (id) VALUES ('a')");
+      const cellsOf = (result: ResultSet) => result.rows.map((row) => [row.length, Array.prototype.slice.call(row)]);
+      answers.push({
+        numbers: cellsOf(await client.execute('SELECT 1, 2, 3 AS "0"')),
+        // A write whose RETURNING names a column `length`: reported done, as it is.
+        returning: cellsOf(
+          await client.execute("INSERT INTO t (id) VALUES ('b') RETURNING id AS length, id AS __proto__"),
+        ),
+        empty: observed(await client.execute('SELECT 1 AS ""')),
+        count: Number((await client.execute('SELECT count(*) AS n FROM t')).rows[0]!.n),
+      });
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[1]!.returning).toEqual([[2, ['b', 'b']]]);
+    expect(answers[1]!.count).toBe(2);
+    const [row] = (await (await pair('spread'))[1].execute("SELECT 'a' AS id")).rows;
+    // A row's own keys are its names alone: spreading or comparing it shows nothing else.
+    expect(Reflect.ownKeys({ ...row })).toEqual(['id']);
+  });
+
+  it('binds every value of a kept statement anew, whatever the previous call bound', async () => {
+    const answers = [];
+    for (const client of await pair('bindings')) {
+      const read = async (args: number[]) =>
+        Array.prototype.slice.call((await client.execute({ sql: 'SELECT ? AS a, ? AS b', args })).rows[0]);
+      answers.push([await read([1, 2]), await read([7]), await read([])]);
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[1]).toEqual([
+      [1, 2],
+      [7, null],
+      [null, null],
+    ]);
+  });
+
+  it('follows the schema under a kept SELECT *, and never runs a statement twice', async () => {
     const path = join(dir, 'schema.db');
     const local = createLocalClient(path);
     await local.executeMultiple(schema);
-    await local.execute("INSERT INTO t (id, s) VALUES ('a', 'x')");
-    expect(Object.keys((await local.execute('SELECT * FROM t')).rows[0]!)).toEqual(['id', 'n', 'r', 'b', 's']);
+    await local.execute("INSERT INTO t (id, n, s) VALUES ('a', 1, 'x')");
+    const star = async () => (await local.execute('SELECT * FROM t')).rows[0]!;
+    const bump = async () => (await local.execute("UPDATE t SET n = n + 1 WHERE id = 'a' RETURNING *")).rows[0]!;
+    expect(Object.keys(await star())).toEqual(['id', 'n', 'r', 'b', 's']);
+    expect((await bump()).n).toBe(2);
     const other = createLocalClient(path);
+    // Another process adds a column, then rebuilds the table in another order (as drizzle-kit migrations do).
     await other.execute("ALTER TABLE t ADD COLUMN added TEXT DEFAULT 'new'");
+    expect(await star()).toMatchObject({ id: 'a', s: 'x', added: 'new', length: 6 });
+    expect((await bump()).n).toBe(3);
+    await other.executeMultiple(`
+      CREATE TABLE t2 (s TEXT, added TEXT, id TEXT PRIMARY KEY, n INTEGER, r REAL, b BLOB);
+      INSERT INTO t2 (s, added, id, n, r, b) SELECT s, added, id, n, r, b FROM t;
+      DROP TABLE t; ALTER TABLE t2 RENAME TO t;`);
     other.close();
-    const row = (await local.execute('SELECT * FROM t')).rows[0]!;
-    expect(row.added).toBe('new');
-    expect(row.s).toBe('x');
-    expect(row.length).toBe(6);
+    const row = await star();
+    expect(Object.keys(row)).toEqual(['s', 'added', 'id', 'n', 'r', 'b']);
+    expect(row).toMatchObject({ id: 'a', s: 'x', n: 3 });
+    expect((await bump()).n).toBe(4);
+    expect((await star()).n).toBe(4);
   });
 
   it('is not closed by an error, and is by close()', async () => {

@@ -23,7 +23,8 @@ import Database from 'libsql';
  */
 
 const cacheSize = 500;
-const values = Symbol('values');
+/** Each row's cells in column order, kept off the row itself: a row's own keys are its column names alone. */
+const cells = new WeakMap<object, unknown[]>();
 
 type Prepared = {
   statement: Database.Statement;
@@ -34,9 +35,18 @@ type Prepared = {
   rowPrototype: object;
   /** Each column's name, or null where an earlier column has it (the first one wins, as in the stock client). */
   names: (string | null)[];
+  starSelect: boolean;
 };
 
-type RowValues = { [values]: unknown[] };
+/**
+ * Names a row cannot carry as its own: `length` and the cells' indices are the row's (as in the stock client, where
+ * they are defined first), and `__proto__` would replace its prototype.
+ */
+function reservedName(name: string, width: number): boolean {
+  if (name === 'length' || name === '__proto__') return true;
+  const index = Number(name);
+  return Number.isInteger(index) && index >= 0 && index < width && String(index) === name;
+}
 
 function rowPrototypeOf(width: number): object {
   const descriptors: PropertyDescriptorMap = {
@@ -44,8 +54,8 @@ function rowPrototypeOf(width: number): object {
   };
   for (let i = 0; i < width; i++) {
     descriptors[i] = {
-      get(this: RowValues) {
-        return this[values][i];
+      get(this: object) {
+        return cells.get(this)?.[i];
       },
       enumerable: false,
     };
@@ -175,7 +185,7 @@ function resultSet(
 
 class LocalConnection {
   readonly #db: Database.Database;
-  readonly #prepared = new Map<string, Prepared>();
+  readonly #prepared = new Map<string, Prepared & { key: string }>();
 
   constructor(path: string) {
     this.#db = new Database(path);
@@ -189,12 +199,12 @@ class LocalConnection {
     return this.#db.open && this.#db.inTransaction;
   }
 
-  #prepare(sql: string): Prepared {
-    const cached = this.#prepared.get(sql);
+  #prepare(key: string, sql: string): Prepared & { key: string } {
+    const cached = this.#prepared.get(key);
     if (cached) {
       // Most recently used last: the oldest entry is the first one the cache lets go of.
-      this.#prepared.delete(sql);
-      this.#prepared.set(sql, cached);
+      this.#prepared.delete(key);
+      this.#prepared.set(key, cached);
       return cached;
     }
     const statement = this.#db.prepare(sql);
@@ -205,23 +215,26 @@ class LocalConnection {
       // raw() throws for a statement that returns no data.
       returnsData = false;
     }
-    const prepared = this.#describe(statement, returnsData);
-    this.#prepared.set(sql, prepared);
+    const prepared = { ...this.#describe(statement, sql, returnsData), key };
+    this.#prepared.set(key, prepared);
     if (this.#prepared.size > cacheSize) this.#prepared.delete(this.#prepared.keys().next().value!);
     return prepared;
   }
 
-  #describe(statement: Prepared['statement'], returnsData: boolean): Prepared {
+  #describe(statement: Prepared['statement'], sql: string, returnsData: boolean): Prepared {
     const described = returnsData ? statement.columns() : [];
     const columns = described.map((column) => column.name);
-    const names = columns.map((name, i) => (columns.indexOf(name) === i ? name : null));
     return {
       statement,
       returnsData,
       columns,
       columnTypes: described.map((column) => column.type ?? ''),
       rowPrototype: rowPrototypeOf(columns.length),
-      names,
+      names: columns.map((name, i) =>
+        columns.indexOf(name) === i && !reservedName(name, columns.length) ? name : null,
+      ),
+      // `SELECT *` (or `t.*`) takes its columns from the schema at each run; `count(*)` does not.
+      starSelect: /\*(?!\s*\))/.test(sql),
     };
   }
 
@@ -229,26 +242,33 @@ class LocalConnection {
     const sql = typeof stmt === 'string' ? stmt : stmt.sql;
     const args = typeof stmt === 'string' ? [] : argsOf(stmt.args);
     try {
-      let prepared = this.#prepare(sql);
+      // Keyed by the number of positional values too: the driver keeps a statement's bindings between runs, so one
+      // statement is always bound with all of its values (a shorter call would reuse the previous call's).
+      let prepared = this.#prepare(Array.isArray(args) ? `${args.length}\0${sql}` : `n\0${sql}`, sql);
       if (!prepared.returnsData) {
         const info = prepared.statement.run(args);
+        // A schema change by this connection: kept descriptions of `*` statements are made again as they come.
+        if (/^\s*(create|alter|drop)\s/i.test(sql)) this.#prepared.clear();
         return resultSet([], [], [], info.changes, BigInt(info.lastInsertRowid));
       }
-      let raws = prepared.statement.all(args) as unknown[][];
-      // The schema changed under a prepared `SELECT *` (a migration by another process): describe it again.
-      if (raws.length > 0 && raws[0]!.length !== prepared.columns.length) {
-        prepared = this.#describe(prepared.statement, true);
-        this.#prepared.set(sql, prepared);
-        raws = prepared.statement.all(args) as unknown[][];
+      const raws = prepared.statement.all(args) as unknown[][];
+      // The driver reads each row with the statement as it ran; a `*` may have changed with the schema (a migration
+      // by another process): its description is read again, never the statement run again.
+      if (prepared.starSelect || (raws.length > 0 && raws[0]!.length !== prepared.columns.length)) {
+        const now = prepared.statement.columns().map((column) => column.name);
+        if (now.length !== prepared.columns.length || now.some((name, i) => name !== prepared.columns[i])) {
+          prepared = { ...this.#describe(prepared.statement, sql, true), key: prepared.key };
+          this.#prepared.set(prepared.key, prepared);
+        }
       }
       const { names, rowPrototype } = prepared;
       const rows = raws.map((raw) => {
         for (let i = 0; i < raw.length; i++) raw[i] = fromSql(raw[i]);
-        const row = Object.create(rowPrototype) as RowValues & Record<string, unknown>;
-        row[values] = raw;
+        const row = Object.create(rowPrototype) as Record<string, unknown>;
+        cells.set(row, raw);
         for (let i = 0; i < names.length; i++) {
-          const name = names[i];
-          if (name) row[name] = raw[i];
+          const name = names[i]!;
+          if (name !== null) row[name] = raw[i];
         }
         return row as unknown as Row;
       });
@@ -285,8 +305,18 @@ class LocalConnection {
     return results;
   }
 
-  rollbackIfOpen() {
-    if (this.inTransaction) this.execute('ROLLBACK');
+  /** Ends a transaction left open; false when even ROLLBACK failed (the connection is then not to be used again). */
+  rollbackIfOpen(): boolean {
+    try {
+      if (this.inTransaction) this.execute('ROLLBACK');
+      return true;
+    } catch {
+      return !this.inTransaction;
+    }
+  }
+
+  forgetStatements() {
+    this.#prepared.clear();
   }
 
   exec(sql: string) {
@@ -307,16 +337,16 @@ class LocalConnection {
 }
 
 /**
- * The client: one connection, each call run to its end before the next starts (the driver is synchronous), and an
- * interactive transaction holding the connection until it settles, with other calls waiting for it.
+ * The client: one connection, each call run to its end before the next can start (the driver is synchronous). An
+ * interactive transaction holds the connection until it settles; as in @libsql/client with one connection, a call
+ * made meanwhile is refused with TRANSACTION_ACTIVE rather than run inside it.
  */
 class LocalClient implements Client {
   closed = false;
   readonly protocol = 'file';
   readonly #path: string;
   #connection: LocalConnection;
-  /** Settles when the open interactive transaction does; calls made meanwhile wait for it. */
-  #held: Promise<void> | null = null;
+  #inTransaction = false;
 
   constructor(path: string) {
     this.#path = path;
@@ -324,31 +354,42 @@ class LocalClient implements Client {
     this.#connection.execute('SELECT 1 AS checkThatTheDatabaseCanBeOpened');
   }
 
-  async #connectionFree(): Promise<LocalConnection> {
-    while (this.#held) await this.#held;
+  /** The connection, checked and used in the same synchronous run: nothing can come between. */
+  #use(): LocalConnection {
     if (this.closed || !this.#connection.open) throw new LibsqlError('The client is closed', 'CLIENT_CLOSED');
+    if (this.#inTransaction) {
+      throw new LibsqlError(
+        'This client has a single connection, which an open transaction is holding. Commit or roll back the transaction before using the client again.',
+        'TRANSACTION_ACTIVE',
+      );
+    }
     return this.#connection;
   }
 
+  /** After a call: a transaction it left open is rolled back; a connection that cannot even roll back is replaced. */
+  #release(connection: LocalConnection) {
+    if (!connection.rollbackIfOpen() && connection === this.#connection) this.reconnect();
+  }
+
   async execute(stmtOrSql: InStatement, args?: InArgs): Promise<ResultSet> {
-    const connection = await this.#connectionFree();
+    const connection = this.#use();
     return connection.execute(typeof stmtOrSql === 'string' ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql);
   }
 
   async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = 'deferred'): Promise<ResultSet[]> {
-    const connection = await this.#connectionFree();
+    const connection = this.#use();
     try {
       connection.execute(begin[mode]);
       const results = connection.executeEach(stmts);
       connection.execute('COMMIT');
       return results;
     } finally {
-      connection.rollbackIfOpen();
+      this.#release(connection);
     }
   }
 
   async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
-    const connection = await this.#connectionFree();
+    const connection = this.#use();
     try {
       connection.execute('PRAGMA foreign_keys=off');
       connection.execute(begin.deferred);
@@ -356,32 +397,27 @@ class LocalClient implements Client {
       connection.execute('COMMIT');
       return results;
     } finally {
-      connection.rollbackIfOpen();
-      connection.execute('PRAGMA foreign_keys=on');
+      this.#release(connection);
+      connection.forgetStatements();
+      if (connection.open) connection.execute('PRAGMA foreign_keys=on');
     }
   }
 
   async transaction(mode: TransactionMode = 'write'): Promise<Transaction> {
-    const connection = await this.#connectionFree();
+    const connection = this.#use();
     connection.execute(begin[mode]);
-    let release!: () => void;
-    this.#held = new Promise((resolve) => {
-      release = resolve;
-    });
+    this.#inTransaction = true;
     let settled = false;
     const settle = () => {
       if (settled) return;
       settled = true;
-      try {
-        connection.rollbackIfOpen();
-      } finally {
-        this.#held = null;
-        release();
-      }
+      this.#inTransaction = false;
+      this.#release(connection);
     };
     const live = () => {
-      if (settled || !connection.inTransaction)
+      if (settled || !connection.inTransaction) {
         throw new LibsqlError('The transaction is closed', 'TRANSACTION_CLOSED');
+      }
       return connection;
     };
     return {
@@ -389,15 +425,7 @@ class LocalClient implements Client {
         live().execute(typeof stmtOrSql === 'string' ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql),
       batch: async (stmts: Array<InStatement | [string, InArgs?]>) => live().executeEach(stmts),
       executeMultiple: async (sql: string) => live().exec(sql),
-      rollback: async () => {
-        if (!settled && connection.open) {
-          try {
-            if (connection.inTransaction) connection.execute('ROLLBACK');
-          } finally {
-            settle();
-          }
-        } else settle();
-      },
+      rollback: async () => settle(),
       commit: async () => {
         try {
           live().execute('COMMIT');
@@ -413,11 +441,11 @@ class LocalClient implements Client {
   }
 
   async executeMultiple(sql: string): Promise<void> {
-    const connection = await this.#connectionFree();
+    const connection = this.#use();
     try {
       connection.exec(sql);
     } finally {
-      connection.rollbackIfOpen();
+      this.#release(connection);
     }
   }
 
@@ -428,11 +456,13 @@ class LocalClient implements Client {
   reconnect() {
     this.#connection.close();
     this.#connection = new LocalConnection(this.#path);
+    this.#inTransaction = false;
     this.closed = false;
   }
 
   close() {
     this.closed = true;
+    this.#inTransaction = false;
     this.#connection.close();
   }
 }
