@@ -4,7 +4,7 @@ import type { AppEnv } from '../deps.ts';
 import { notFound } from '../lib/errors.ts';
 import { valid } from '../lib/validate.ts';
 import { requireMember } from '../middleware/auth.ts';
-import { findAccount } from '../services/accounts.ts';
+import { findAccount, findAccountRef } from '../services/accounts.ts';
 import { auditContext } from '../services/audit.ts';
 import { loadChallenge, resendChallenge, toChallenge } from '../services/challenges.ts';
 import { assertOpen, verifyChallenge } from '../services/verify.ts';
@@ -17,7 +17,7 @@ async function ownChallenge(c: Context<AppEnv>, id: string) {
   const row = await loadChallenge(c.var.deps.db, id);
   const account =
     row && row.member_id === me.id && row.team_id === me.teamId
-      ? await findAccount(c.var.deps.db, viewerOf(c), row.account_id)
+      ? await findAccountRef(c.var.deps.db, viewerOf(c), row.account_id)
       : null;
   if (!row || !account) throw notFound('That challenge');
   return { row, account };

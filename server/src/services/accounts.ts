@@ -1,6 +1,6 @@
 import type { Account, Platform, TwoStepStatus } from '@twostep/shared';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../db/db.ts';
+import { type Db, firstRow } from '../db/db.ts';
 import { accounts, enrollments } from '../db/schema.ts';
 import { maskPhone } from '../lib/phone.ts';
 
@@ -94,6 +94,19 @@ export function toAccount(row: AccountRow): Account {
 export async function findAccount(db: Db, viewer: Viewer, id: string): Promise<Account | null> {
   const [row] = await selectAccounts(db, viewer.now, and(visibleTo(viewer), eq(accounts.id, id))!, sql`LIMIT 1`);
   return row ? toAccount(row) : null;
+}
+
+/** Only what names an account in an SMS (its handle and platform), under the same rule of who may see it. */
+export async function findAccountRef(
+  db: Db,
+  viewer: Viewer,
+  id: string,
+): Promise<{ id: string; handle: string; platform: Platform } | undefined> {
+  return firstRow(
+    db,
+    sql`SELECT accounts.id, accounts.handle, accounts.platform FROM accounts
+      WHERE ${visibleTo(viewer)} AND ${accounts.id} = ${id} LIMIT 1`,
+  );
 }
 
 export function encodeCursor(platform: string, handle: string): string {

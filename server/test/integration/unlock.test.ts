@@ -1,4 +1,5 @@
 import { limits } from '@twostep/shared';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { enroll, enrollSetup, lastCode } from '../engine.ts';
 import { makeHarness } from '../harness.ts';
@@ -25,6 +26,28 @@ describe('unlocking an account', () => {
     expect(
       (await h.call('GET', `/v1/accounts/${account.id}/unlock`, { token: member.token })).body.unlockedUntil,
     ).toBeNull();
+  });
+
+  it('hides a challenge from its member once the grant is gone: 404 to read, verify or resend, and nothing counted', async () => {
+    const h = await makeHarness();
+    const { member, account, number } = await enrollSetup(h);
+    await enroll(h, member.token, account.id, number);
+    const started = await h.call('POST', `/v1/accounts/${account.id}/unlock`, { token: member.token });
+    const id = started.body.challenge.id;
+    const code = await lastCode(h, number);
+    await h.call('DELETE', `/v1/accounts/${account.id}/grants/${member.id}`, { token: h.owner.token });
+    h.clock.advance(limits.resendAfterMs);
+    const read = await h.call('GET', `/v1/challenges/${id}`, { token: member.token });
+    const verify = await h.call('POST', `/v1/challenges/${id}/verify`, { token: member.token, body: { code } });
+    const resend = await h.call('POST', `/v1/challenges/${id}/resend`, { token: member.token });
+    expect([read.status, verify.status, resend.status]).toEqual([404, 404, 404]);
+    expect([read.body.error.code, verify.body.error.code, resend.body.error.code]).toEqual([
+      'not_found',
+      'not_found',
+      'not_found',
+    ]);
+    const [row] = await h.db.all(sql`SELECT attempts, resends, status FROM challenges WHERE id = ${id}`);
+    expect(row).toMatchObject({ attempts: 0, resends: 0, status: 'pending' });
   });
 
   it('answers 409 two_step_off for an account without two-step', async () => {
