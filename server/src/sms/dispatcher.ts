@@ -1,5 +1,5 @@
 import { limits } from '@twostep/shared';
-import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import { eventInsertWhen } from '../db/audit-events.ts';
 import { firstRow } from '../db/db.ts';
 import { outbox } from '../db/schema.ts';
@@ -90,9 +90,13 @@ function orRetry(deps: Deps, id: string, delivery: Promise<Delivery>): Promise<D
   });
 }
 
+/** What the provider said; a provider that is this database (the dev outbox) gives the statements that deliver. */
 type Outcome =
-  | { ok: true; providerId: string | null }
+  | { ok: true; providerId: string | null; inBatch?: { statements: SQL[]; afterCommit: () => void } }
   | { ok: false; retryable: boolean; retryAfterMs?: number; error: string };
+
+/** Written in the batch that marks a row sent, after the mark: holds once the row is sent. */
+const sentMark = (id: string) => sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND status = 'sent')`;
 
 /** A code message is worth sending only while its challenge waits for that very code. */
 async function stillWanted(deps: Deps, row: typeof outbox.$inferSelect, now: number): Promise<boolean> {
@@ -131,8 +135,10 @@ async function attempt(deps: Deps, row: typeof outbox.$inferSelect & { bodyEnc: 
     if (earlier === 'retry') return { ok: false, retryable: true, error: 'lookup_failed' };
     if (earlier !== 'none') return { ok: true, providerId: earlier.providerId };
   }
+  const message = { teamId: row.teamId, to: row.toNumber, key: row.id, body };
+  if (sms.deliverInBatch) return { ok: true, providerId: null, inBatch: sms.deliverInBatch(message, sentMark(row.id)) };
   try {
-    return await sms.send({ teamId: row.teamId, to: row.toNumber, key: row.id, body });
+    return await sms.send(message);
   } catch {
     return { ok: false, retryable: true, error: 'provider_error' };
   }
@@ -194,22 +200,20 @@ async function deliverLeased(
         await firstRow<{ account_id: string }>(db, sql`SELECT account_id FROM challenges WHERE id = ${row.challengeId}`)
       )?.account_id ?? null)
     : null;
-  const result = taken ?? (await attempt(deps, row));
+  const result: Outcome = taken ?? (await attempt(deps, row));
 
   const doneAt = clock.now();
   if (result.ok) {
+    // With the dev outbox, the message itself is written here too: taken and marked sent in one commit.
     await db.batch([
       db
         .update(outbox)
         .set({ status: 'sent', sentAt: doneAt, bodyEnc: null, leaseUntil: null, providerId: result.providerId })
         .where(mine),
-      eventInsertWhen(
-        deps,
-        audit,
-        { action: 'sms.sent', target: row.phoneId, accountId },
-        sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND status = 'sent')`,
-      ),
+      eventInsertWhen(deps, audit, { action: 'sms.sent', target: row.phoneId, accountId }, sentMark(id)),
+      ...(result.inBatch?.statements ?? []).map((statement) => db.run(statement)),
     ]);
+    result.inBatch?.afterCommit();
     return 'sent';
   }
   if (result.retryable && row.tries < limits.smsMaxTries) {
