@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { Db } from './db/db.ts';
 import type { Keys } from './lib/crypto.ts';
 import type { Passwords, PasswordTicket } from './lib/password-gate.ts';
@@ -13,6 +14,13 @@ export type SmsResult =
 export interface SmsSender {
   readonly name: 'outbox' | 'twilio';
   send(message: SmsMessage): Promise<SmsResult>;
+  /**
+   * A provider that is this same database (the dev outbox): delivering is a write. The statements that deliver
+   * `message`, each written only where `marked` holds; the dispatcher runs them in the batch that marks the row sent
+   * (one commit, nothing between "the provider took it" and "marked sent") and calls `afterCommit` once that batch
+   * has committed. A sender with it is never asked to `send` by the dispatcher.
+   */
+  deliverInBatch?(message: SmsMessage, marked: SQL): { statements: SQL[]; afterCommit: () => void };
   /**
    * The provider's ids of messages it accepted to `to` with exactly `body`, created at or after `since` (ms, less
    * a small clock skew), newest first; the caller skips ids another outbox row already holds. Throws a LookupError

@@ -1,6 +1,7 @@
 import type { Role } from '@twostep/shared';
 import { afterEach } from 'vitest';
 import { createApp } from '../src/app.ts';
+import type { Db } from '../src/db/db.ts';
 import type { Deps, SmsMessage, SmsResult, SmsSender } from '../src/deps.ts';
 import { nodePeerAddress } from '../src/lib/client-address.ts';
 import { deriveKeys } from '../src/lib/crypto.ts';
@@ -48,7 +49,10 @@ export type Harness = Awaited<ReturnType<typeof makeHarness>>;
 export async function makeHarness(
   options: {
     url?: string;
-    sms?: SmsSender;
+    /** A sender, or one built on the harness's database (the dev outbox writes to it). */
+    sms?: SmsSender | ((deps: Pick<Deps, 'db' | 'clock' | 'log'>) => SmsSender);
+    /** The app's database seen through a wrapper (a client that counts commits); `query` stays unwrapped. */
+    wrapDb?: (db: Db) => Db;
     settings?: Partial<Deps['settings']>;
     passwords?: Passwords;
     clientAddress?: Deps['clientAddress'];
@@ -64,10 +68,12 @@ export async function makeHarness(
     await database.close();
   });
   const clock = fakeClock();
-  const sms = options.sms ?? fakeSms();
   const logs: string[] = [];
+  const log = (line: string) => void logs.push(line);
+  const db = options.wrapDb ? options.wrapDb(database.db) : database.db;
+  const sms = typeof options.sms === 'function' ? options.sms({ db, clock, log }) : (options.sms ?? fakeSms());
   const deps: Deps = {
-    db: database.db,
+    db,
     clock,
     sms,
     keys: await deriveKeys(testSecret),
@@ -75,7 +81,7 @@ export async function makeHarness(
     clientAddress: options.clientAddress ?? nodePeerAddress,
     settings: { version: 'test', smsAllowedCountries: [], allowedOrigins: [], ...options.settings },
     background: (task) => void pending.push(task()),
-    log: (line) => void logs.push(line),
+    log,
   };
   const app = createApp(deps);
 

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import { codeMac, constantTimeEqual, encryptField, newCode, newId } from '../lib/crypto.ts';
 import { ApiError, tooMany } from '../lib/errors.ts';
 import { maskPhone, phoneCountry } from '../lib/phone.ts';
-import { bodyContext, dispatchDue } from '../sms/dispatcher.ts';
+import { bodyContext, deliverClaimed, leaseMs } from '../sms/dispatcher.ts';
 import { codeMessage, type MessageContext } from '../sms/messages.ts';
 import { type EventContext, eventInsertWhen } from './audit.ts';
 import { type ChallengeScope, challengeHolds, whyNot, whyNotCreated } from './challenge-rules.ts';
@@ -117,19 +117,26 @@ export const scopeOf = (row: ChallengeRow, platform: Platform): ChallengeScope =
   memberId: row.member_id,
 });
 
-/** The outbox row for a challenge's current code, written only where `condition` holds. */
+/**
+ * The outbox row for a challenge's current code, written only where `condition` holds. It is born claimed by this
+ * request (the lease and first try a dispatcher's claim would set), which delivers it after answering (`deliver`):
+ * no claim UPDATE of its own, and no other dispatcher takes it unless this process dies and the lease runs out.
+ */
 function queueCode(deps: Deps, outboxId: string, challengeId: string, bodyEnc: string, now: number, condition: SQL) {
-  return deps.db.run(sql`
+  const lease = now + leaseMs;
+  const statement = deps.db.run(sql`
     INSERT INTO outbox (id, team_id, kind, challenge_id, phone_id, member_id, to_number, body_enc, code_version,
-                        next_attempt_at, created_at)
-    SELECT ${outboxId}, c.team_id, 'code', c.id, c.phone_id, c.member_id, p.number, ${bodyEnc}, c.code_version, ${now}, ${now}
+                        next_attempt_at, lease_until, tries, created_at)
+    SELECT ${outboxId}, c.team_id, 'code', c.id, c.phone_id, c.member_id, p.number, ${bodyEnc}, c.code_version, ${now},
+           ${lease}, 1, ${now}
     FROM challenges c JOIN phones p ON p.id = c.phone_id
     WHERE c.id = ${challengeId} AND ${condition}`);
+  return { statement, deliver: () => deps.background(() => deliverClaimed(deps, outboxId, lease)) };
 }
 
 /**
  * Creates a challenge and queues its SMS in one batch. Whether it may exist at all (send budgets, the
- * account's two-step state, the member's access) is decided inside the INSERT; then delivery starts.
+ * account's two-step state, the member's access) is decided inside the INSERT; then this request delivers it.
  */
 export async function startChallenge(deps: Deps, audit: EventContext, input: NewChallenge): Promise<Challenge> {
   const { db, clock } = deps;
@@ -155,6 +162,7 @@ export async function startChallenge(deps: Deps, audit: EventContext, input: New
     input.purpose === 'enroll' || input.purpose === 'change_number'
       ? probeCharge(deps, scope, scope.phoneId, number, input.sender)
       : null;
+  const code = queueCode(deps, outboxId, id, bodyEnc, now, sql`1`);
   await runBatch(db, [
     ...(phone ? [phone.insert] : []),
     db.run(sql`
@@ -163,7 +171,7 @@ export async function startChallenge(deps: Deps, audit: EventContext, input: New
       SELECT ${id}, ${audit.teamId}, ${input.account.id}, ${input.sender.memberId}, ${input.purpose}, ${scope.phoneId},
              ${scope.replacesPhoneId}, ${codeHash}, ${now}, ${now}, ${now + limits.codeLifetimeMs}
       WHERE ${may} AND ${scope.phoneId} IS NOT NULL`),
-    queueCode(deps, outboxId, id, bodyEnc, now, sql`1`),
+    code.statement,
     eventInsertWhen(
       deps,
       audit,
@@ -175,7 +183,7 @@ export async function startChallenge(deps: Deps, audit: EventContext, input: New
   ]);
   const row = await loadChallenge(db, id);
   if (!row) throw await whyNotCreated(db, scope, number, input.sender, probe?.id, now);
-  deps.background(() => dispatchDue(deps));
+  code.deliver();
   return toChallenge(row, now);
 }
 
@@ -199,6 +207,7 @@ export async function resendChallenge(
   const context = { requester: sender.name, handle: account.handle, platform: account.platform };
   const { codeHash, outboxId, bodyEnc } = await prepareCode(deps, row.id, row.purpose, context, now);
   const resent = sql`EXISTS (SELECT 1 FROM challenges WHERE id = ${row.id} AND code_hash = ${codeHash})`;
+  const code = queueCode(deps, outboxId, row.id, bodyEnc, now, sql`c.code_hash = ${codeHash}`);
   await db.batch([
     db.run(sql`
       UPDATE challenges SET code_hash = ${codeHash}, code_version = code_version + 1, resends = resends + 1,
@@ -206,7 +215,7 @@ export async function resendChallenge(
       WHERE id = ${row.id} AND status = 'pending' AND expires_at > ${now} AND resends < ${limits.resendsPerChallenge}
         AND sent_at <= ${now - limits.resendAfterMs} AND closed_at IS NULL AND ${withinSendBudgets(row.number, sender, now, row.purpose)}
         AND ${challengeHolds(scope, now)}`),
-    queueCode(deps, outboxId, row.id, bodyEnc, now, sql`c.code_hash = ${codeHash}`),
+    code.statement,
     eventInsertWhen(deps, audit, { action: 'challenge.resent', target: row.id, accountId: row.account_id }, resent),
   ]);
   const after = await loadChallenge(db, row.id);
@@ -223,6 +232,6 @@ export async function resendChallenge(
     const mineOnly = !sender.lead && (row.purpose === 'enroll' || row.purpose === 'change_number');
     throw (await whyNot(db, scope, now)) ?? (await spentBudget(db, row.number, sender, now, mineOnly)) ?? busy();
   }
-  deps.background(() => dispatchDue(deps));
+  code.deliver();
   return toChallenge(after, now);
 }

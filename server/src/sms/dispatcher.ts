@@ -1,5 +1,5 @@
 import { limits } from '@twostep/shared';
-import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import { eventInsertWhen } from '../db/audit-events.ts';
 import { firstRow } from '../db/db.ts';
 import { outbox } from '../db/schema.ts';
@@ -8,7 +8,8 @@ import { decryptField, UnreadableSealError } from '../lib/crypto.ts';
 import { phoneCountry } from '../lib/phone.ts';
 import { earlierSend } from './earlier-send.ts';
 
-const leaseMs = 60_000;
+/** How long a claim on a row holds: a dispatcher that dies leaves it to the next once this has run out. */
+export const leaseMs = 60_000;
 const baseDelayMs = 4_000;
 const maxDelayMs = 5 * 60_000;
 
@@ -27,8 +28,10 @@ export function retryDelay(tries: number, retryAfterMs = 0, random = unitRandom)
 export const bodyContext = (id: string) => ({ table: 'outbox', column: 'body_enc', rowId: id });
 
 /**
- * Delivers due outbox messages at least once. Each row is claimed by one conditional UPDATE with a lease,
- * so parallel dispatchers (isolates, processes, the cron) never send the same row at the same time.
+ * Delivers due outbox messages at least once (the sweep: retries, and rows whose lease ran out). Each row is
+ * claimed by one conditional UPDATE with a lease, so parallel dispatchers (isolates, processes, the cron) never
+ * send the same row at the same time. A new code's row is born leased to the request that queued it, which
+ * delivers it itself (deliverClaimed): the sweep sees it only if that request's process died or it failed.
  */
 export async function dispatchDue(deps: Deps, batchSize = 20): Promise<{ sent: number; failed: number }> {
   const { db, clock } = deps;
@@ -49,19 +52,51 @@ export async function dispatchDue(deps: Deps, batchSize = 20): Promise<{ sent: n
   let failed = 0;
   for (const { id } of due) {
     // One message's trouble (a database hiccup, a provider that throws) must not hold up the others.
-    const outcome = await deliver(deps, id).catch((error: unknown) => {
-      deps.log(`sms ${id} not delivered this time: ${error instanceof Error ? error.name : 'error'}`);
-      return 'retry' as const;
-    });
+    const outcome = await orRetry(deps, id, claimAndDeliver(deps, id));
     if (outcome === 'sent') sent++;
     else if (outcome === 'dead' || outcome === 'retry') failed++;
   }
   return { sent, failed };
 }
 
+/**
+ * Delivers the row a request has just queued already leased to itself (its INSERT set `lease_until = lease` and
+ * `tries = 1`, as a claim does): no scan, no claim UPDATE. Should this process die first, the lease runs out and
+ * the sweep claims the row as its second try, so the provider is asked before it is sent again. Never throws.
+ */
+export async function deliverClaimed(deps: Deps, id: string, lease: number): Promise<Delivery> {
+  return orRetry(
+    deps,
+    id,
+    (async () => {
+      const now = deps.clock.now();
+      // A lease already over (a process stalled for a minute) is the sweep's to take: delivering now could race it.
+      if (lease <= now) return 'skipped';
+      const [row] = await deps.db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.id, id), eq(outbox.status, 'queued'), eq(outbox.leaseUntil, lease)));
+      return row?.bodyEnc ? deliverLeased(deps, { ...row, bodyEnc: row.bodyEnc }, lease, now) : 'skipped';
+    })(),
+  );
+}
+
+type Delivery = 'sent' | 'retry' | 'dead' | 'skipped';
+
+function orRetry(deps: Deps, id: string, delivery: Promise<Delivery>): Promise<Delivery> {
+  return delivery.catch((error: unknown) => {
+    deps.log(`sms ${id} not delivered this time: ${error instanceof Error ? error.name : 'error'}`);
+    return 'retry' as const;
+  });
+}
+
+/** What the provider said; a provider that is this database (the dev outbox) gives the statements that deliver. */
 type Outcome =
-  | { ok: true; providerId: string | null }
+  | { ok: true; providerId: string | null; inBatch?: { statements: SQL[]; afterCommit: () => void } }
   | { ok: false; retryable: boolean; retryAfterMs?: number; error: string };
+
+/** Written in the batch that marks a row sent, after the mark: holds once the row is sent. */
+const sentMark = (id: string) => sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND status = 'sent')`;
 
 /** A code message is worth sending only while its challenge waits for that very code. */
 async function stillWanted(deps: Deps, row: typeof outbox.$inferSelect, now: number): Promise<boolean> {
@@ -100,8 +135,10 @@ async function attempt(deps: Deps, row: typeof outbox.$inferSelect & { bodyEnc: 
     if (earlier === 'retry') return { ok: false, retryable: true, error: 'lookup_failed' };
     if (earlier !== 'none') return { ok: true, providerId: earlier.providerId };
   }
+  const message = { teamId: row.teamId, to: row.toNumber, key: row.id, body };
+  if (sms.deliverInBatch) return { ok: true, providerId: null, inBatch: sms.deliverInBatch(message, sentMark(row.id)) };
   try {
-    return await sms.send({ teamId: row.teamId, to: row.toNumber, key: row.id, body });
+    return await sms.send(message);
   } catch {
     return { ok: false, retryable: true, error: 'provider_error' };
   }
@@ -122,22 +159,33 @@ async function takenEarlier(
   }
 }
 
-async function deliver(deps: Deps, id: string): Promise<'sent' | 'retry' | 'dead' | 'skipped'> {
-  const { db, clock } = deps;
-  const now = clock.now();
+/** Claims a due row (one conditional UPDATE: the lease, one more try), then delivers it. */
+async function claimAndDeliver(deps: Deps, id: string): Promise<Delivery> {
+  const now = deps.clock.now();
   const lease = now + leaseMs;
-  const [row] = await db
+  const [row] = await deps.db
     .update(outbox)
     .set({ leaseUntil: lease, tries: sql`${outbox.tries} + 1` })
     .where(
       and(eq(outbox.id, id), eq(outbox.status, 'queued'), or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now))),
     )
     .returning();
-  if (!row?.bodyEnc) return 'skipped';
+  return row?.bodyEnc ? deliverLeased(deps, { ...row, bodyEnc: row.bodyEnc }, lease, now) : 'skipped';
+}
+
+/** Sends a row this dispatcher holds under `lease`, then marks it; every mark only while the lease is still its own. */
+async function deliverLeased(
+  deps: Deps,
+  row: typeof outbox.$inferSelect & { bodyEnc: string },
+  lease: number,
+  now: number,
+): Promise<Delivery> {
+  const { db, clock } = deps;
+  const id = row.id;
   const mine = and(eq(outbox.id, id), eq(outbox.leaseUntil, lease));
   const wanted = await stillWanted(deps, row, now);
   // Nobody needs it any more, but an earlier try that died before its answer may have sent it: then it is sent.
-  const taken = wanted ? null : await takenEarlier(deps, { ...row, bodyEnc: row.bodyEnc });
+  const taken = wanted ? null : await takenEarlier(deps, row);
   if (!wanted && !taken) {
     // Superseded by a resend, used, locked or expired: nobody needs this code any more.
     await db
@@ -152,22 +200,20 @@ async function deliver(deps: Deps, id: string): Promise<'sent' | 'retry' | 'dead
         await firstRow<{ account_id: string }>(db, sql`SELECT account_id FROM challenges WHERE id = ${row.challengeId}`)
       )?.account_id ?? null)
     : null;
-  const result = taken ?? (await attempt(deps, { ...row, bodyEnc: row.bodyEnc }));
+  const result: Outcome = taken ?? (await attempt(deps, row));
 
   const doneAt = clock.now();
   if (result.ok) {
+    // With the dev outbox, the message itself is written here too: taken and marked sent in one commit.
     await db.batch([
       db
         .update(outbox)
         .set({ status: 'sent', sentAt: doneAt, bodyEnc: null, leaseUntil: null, providerId: result.providerId })
         .where(mine),
-      eventInsertWhen(
-        deps,
-        audit,
-        { action: 'sms.sent', target: row.phoneId, accountId },
-        sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND status = 'sent')`,
-      ),
+      eventInsertWhen(deps, audit, { action: 'sms.sent', target: row.phoneId, accountId }, sentMark(id)),
+      ...(result.inBatch?.statements ?? []).map((statement) => db.run(statement)),
     ]);
+    result.inBatch?.afterCommit();
     return 'sent';
   }
   if (result.retryable && row.tries < limits.smsMaxTries) {

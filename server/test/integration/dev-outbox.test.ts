@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { SmsSender } from '../../src/deps.ts';
 import { outboxSender } from '../../src/sms/outbox-sender.ts';
 import { twilioSender } from '../../src/sms/twilio.ts';
 import { enrollSetup } from '../engine.ts';
 import { makeHarness } from '../harness.ts';
 
-async function outboxHarness() {
-  let inner: SmsSender | undefined;
-  const h = await makeHarness({ sms: { name: 'outbox', send: (message) => inner!.send(message) } });
-  inner = outboxSender(h.db, h.clock, h.deps.log);
-  return h;
-}
+const outboxHarness = () => makeHarness({ sms: ({ db, clock, log }) => outboxSender(db, clock, log) });
 
 describe('the dev outbox (SMS_PROVIDER=outbox)', () => {
   it('keeps each message for the owner, newest first, and logs only the masked number', async () => {

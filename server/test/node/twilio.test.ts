@@ -1,5 +1,7 @@
+import { limits } from '@twostep/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dispatchDue } from '../../src/sms/dispatcher.ts';
+import type { SmsSender } from '../../src/deps.ts';
+import { dispatchDue, leaseMs } from '../../src/sms/dispatcher.ts';
 import { twilioSender } from '../../src/sms/twilio.ts';
 import { enrollSetup } from '../engine.ts';
 import { makeHarness } from '../harness.ts';
@@ -146,5 +148,79 @@ describe('the Twilio provider', () => {
     expect(await dispatchDue(h.deps)).toEqual({ sent: 1, failed: 0 });
     expect(standIn.received).toHaveLength(1);
     expect(standIn.state.lookups).toBe(1);
+  });
+});
+
+// A code's row is born leased to the request that queued it (tries = 1): a process that dies before marking it
+// leaves the row to the sweep once the lease runs out, as a second try, so Twilio is asked before it goes again.
+describe('a process that dies while sending a code, with Twilio', () => {
+  const row = async (h: Awaited<ReturnType<typeof makeHarness>>) =>
+    (
+      await h.query<{ status: string; tries: number; provider_id: string | null }>(
+        "SELECT status, tries, provider_id FROM outbox WHERE kind = 'code' ORDER BY created_at DESC, id DESC LIMIT 1",
+      )
+    )[0];
+
+  it('after Twilio took the code, before the row was marked: the sweep asks, finds it and marks it sent', async () => {
+    const twilio = sender();
+    // The send reaches Twilio, then the process is gone: no answer, no mark, nothing after.
+    const dying: SmsSender = { ...twilio, send: (message) => twilio.send(message).then(() => new Promise(() => {})) };
+    const h = await makeHarness({ sms: dying });
+    h.deps.background = (task) => void task();
+    const { member, account, number } = await enrollSetup(h);
+    await h.call('POST', `/v1/accounts/${account.id}/two-step`, { token: member.token, body: { number } });
+    await expect.poll(() => standIn.accepted.length).toBe(1);
+    expect(await row(h)).toMatchObject({ status: 'queued', tries: 1 });
+    expect(await dispatchDue(h.deps)).toEqual({ sent: 0, failed: 0 });
+    h.clock.advance(leaseMs);
+    expect(await dispatchDue(h.deps)).toEqual({ sent: 1, failed: 0 });
+    expect(standIn.state.lookups).toBe(1);
+    expect(standIn.received).toHaveLength(1);
+    expect(await row(h)).toEqual({ status: 'sent', tries: 2, provider_id: standIn.accepted[0]!.sid });
+  });
+
+  it('before Twilio was called: the sweep asks, finds nothing and sends once', async () => {
+    const h = await makeHarness({ sms: sender() });
+    const { member, account, number } = await enrollSetup(h);
+    h.deps.background = () => {};
+    await h.call('POST', `/v1/accounts/${account.id}/two-step`, { token: member.token, body: { number } });
+    h.clock.advance(leaseMs);
+    expect(await dispatchDue(h.deps)).toEqual({ sent: 1, failed: 0 });
+    expect(standIn.state.lookups).toBe(1);
+    expect(standIn.received).toHaveLength(1);
+    expect(await row(h)).toMatchObject({ status: 'sent', tries: 2, provider_id: standIn.accepted[0]!.sid });
+  });
+
+  it('and a resend meanwhile: the old code is never sent, the new one once', async () => {
+    const h = await makeHarness({ sms: sender() });
+    const { member, account, number } = await enrollSetup(h);
+    const background = h.deps.background;
+    h.deps.background = () => {};
+    const started = await h.call('POST', `/v1/accounts/${account.id}/two-step`, {
+      token: member.token,
+      body: { number },
+    });
+    h.deps.background = background;
+    h.clock.advance(limits.resendAfterMs);
+    const resent = await h.call('POST', `/v1/challenges/${started.body.challenge.id}/resend`, { token: member.token });
+    expect(resent.status).toBe(202);
+    await h.settle();
+    expect(standIn.received).toHaveLength(1);
+    h.clock.advance(leaseMs);
+    expect(await dispatchDue(h.deps)).toEqual({ sent: 0, failed: 0 });
+    expect(standIn.received).toHaveLength(1);
+    const rows = await h.query<{ status: string; last_error: string | null }>(
+      "SELECT status, last_error FROM outbox WHERE kind = 'code' ORDER BY created_at, id",
+    );
+    expect(rows).toEqual([
+      { status: 'dead', last_error: 'superseded' },
+      { status: 'sent', last_error: null },
+    ]);
+    const code = /Code (\d{6})/.exec(standIn.received[0]!.body)?.[1];
+    const verified = await h.call('POST', `/v1/challenges/${started.body.challenge.id}/verify`, {
+      token: member.token,
+      body: { code },
+    });
+    expect(verified.status).toBe(200);
   });
 });
