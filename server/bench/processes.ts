@@ -41,7 +41,9 @@ export async function writeCeiling(file: string) {
 /** Starts `node <script>` and resolves with it and the time to its first 200 on `probe`. */
 export async function startNode(script: string, env: Record<string, string>, probe: string) {
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [script], {
+  // BENCH_CPU_PROF=<dir>: the servers write a CPU profile there when they stop (`node --cpu-prof`).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, script], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -36,6 +36,11 @@ type Prepared = {
   /** Each column's name, or null where an earlier column has it (the first one wins, as in the stock client). */
   names: (string | null)[];
   starSelect: boolean;
+  /**
+   * The number of positional values it is bound with (null: named). The driver keeps a statement's bindings between
+   * runs, so one kept statement is only ever bound with all of its values: a shorter call gets its own.
+   */
+  arity: number | null;
 };
 
 /**
@@ -185,7 +190,7 @@ function resultSet(
 
 class LocalConnection {
   readonly #db: Database.Database;
-  readonly #prepared = new Map<string, Prepared & { key: string }>();
+  readonly #prepared = new Map<string, Prepared>();
 
   constructor(path: string) {
     this.#db = new Database(path);
@@ -199,14 +204,10 @@ class LocalConnection {
     return this.#db.open && this.#db.inTransaction;
   }
 
-  #prepare(key: string, sql: string): Prepared & { key: string } {
-    const cached = this.#prepared.get(key);
-    if (cached) {
-      // Most recently used last: the oldest entry is the first one the cache lets go of.
-      this.#prepared.delete(key);
-      this.#prepared.set(key, cached);
-      return cached;
-    }
+  /** The statement kept for `sql` when bound with `arity` values (null: by name), prepared if it is not. */
+  #prepare(sql: string, arity: number | null): Prepared {
+    const cached = this.#prepared.get(sql);
+    if (cached && cached.arity === arity) return cached;
     const statement = this.#db.prepare(sql);
     let returnsData = true;
     try {
@@ -215,13 +216,14 @@ class LocalConnection {
       // raw() throws for a statement that returns no data.
       returnsData = false;
     }
-    const prepared = { ...this.#describe(statement, sql, returnsData), key };
-    this.#prepared.set(key, prepared);
+    const prepared = this.#describe(statement, sql, returnsData, arity);
+    this.#prepared.set(sql, prepared);
+    // The app runs a few dozen distinct statements: the cache is a bound against a caller that builds SQL text.
     if (this.#prepared.size > cacheSize) this.#prepared.delete(this.#prepared.keys().next().value!);
     return prepared;
   }
 
-  #describe(statement: Prepared['statement'], sql: string, returnsData: boolean): Prepared {
+  #describe(statement: Prepared['statement'], sql: string, returnsData: boolean, arity: number | null): Prepared {
     const described = returnsData ? statement.columns() : [];
     const columns = described.map((column) => column.name);
     return {
@@ -235,6 +237,7 @@ class LocalConnection {
       ),
       // `SELECT *` (or `t.*`) takes its columns from the schema at each run; `count(*)` does not.
       starSelect: /\*(?!\s*\))/.test(sql),
+      arity,
     };
   }
 
@@ -242,9 +245,7 @@ class LocalConnection {
     const sql = typeof stmt === 'string' ? stmt : stmt.sql;
     const args = typeof stmt === 'string' ? [] : argsOf(stmt.args);
     try {
-      // Keyed by the number of positional values too: the driver keeps a statement's bindings between runs, so one
-      // statement is always bound with all of its values (a shorter call would reuse the previous call's).
-      let prepared = this.#prepare(Array.isArray(args) ? `${args.length}\0${sql}` : `n\0${sql}`, sql);
+      let prepared = this.#prepare(sql, Array.isArray(args) ? args.length : null);
       if (!prepared.returnsData) {
         const info = prepared.statement.run(args);
         // A schema change by this connection: kept descriptions of `*` statements are made again as they come.
@@ -257,8 +258,8 @@ class LocalConnection {
       if (prepared.starSelect || (raws.length > 0 && raws[0]!.length !== prepared.columns.length)) {
         const now = prepared.statement.columns().map((column) => column.name);
         if (now.length !== prepared.columns.length || now.some((name, i) => name !== prepared.columns[i])) {
-          prepared = { ...this.#describe(prepared.statement, sql, true), key: prepared.key };
-          this.#prepared.set(prepared.key, prepared);
+          prepared = this.#describe(prepared.statement, sql, true, prepared.arity);
+          this.#prepared.set(sql, prepared);
         }
       }
       const { names, rowPrototype } = prepared;

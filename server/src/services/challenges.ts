@@ -39,7 +39,8 @@ export async function loadChallenge(db: Db, id: string): Promise<ChallengeRow | 
   return firstRow<ChallengeRow>(
     db,
     sql`
-    SELECT c.*, p.number,
+    SELECT c.id, c.team_id, c.account_id, c.member_id, c.purpose, c.phone_id, c.code_hash, c.code_version, c.attempts,
+      c.resends, c.status, c.sent_at, c.expires_at, c.attempt_nonce, c.replaces_phone_id, c.closed_at, p.number,
       (SELECT o.status FROM outbox o WHERE o.challenge_id = c.id ORDER BY o.created_at DESC, o.id DESC LIMIT 1) AS delivery
     FROM challenges c JOIN phones p ON p.id = c.phone_id
     WHERE c.id = ${id}`,
