@@ -74,7 +74,9 @@ export function accountKindConditions(now: number) {
 export function phoneKindConditions() {
   return {
     holder_left_team: sql`EXISTS (SELECT 1 FROM members m WHERE m.id = ${phones.holderMemberId} AND m.removed_at IS NOT NULL)`,
-    number_shared_across_platforms: sql`${platformCount} > 1`,
+    // Two platforms need two accounts: the count of the number's enrollments (enrollments_phone alone) first, so
+    // a number protecting one account never looks its account up.
+    number_shared_across_platforms: sql`${protectedCount} > 1 AND ${platformCount} > 1`,
   } satisfies Partial<Record<FindingKind, SQL>>;
 }
 
