@@ -86,7 +86,8 @@ export const accounts = sqliteTable(
   },
   (t) => [
     uniqueIndex('accounts_handle').on(t.teamId, t.platform, t.handle),
-    index('accounts_client_lower').on(t.teamId, sql`lower(${t.client})`),
+    // The client's name and the id ride along so the report's count by client reads this index alone.
+    index('accounts_client_lower').on(t.teamId, sql`lower(${t.client})`, t.client, t.id),
   ],
 );
 
@@ -119,7 +120,8 @@ export const enrollments = sqliteTable(
     verifiedAt: integer('verified_at'),
     enabledAt: integer('enabled_at').notNull(),
   },
-  (t) => [index('enrollments_phone').on(t.phoneId)],
+  // With the account: whether a number protects another account is answered by this index alone (the report).
+  (t) => [index('enrollments_phone').on(t.phoneId, t.accountId)],
 );
 
 export const grants = sqliteTable(

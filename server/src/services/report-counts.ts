@@ -1,7 +1,7 @@
 import { type FindingKind, findingKinds, limits } from '@twostep/shared';
 import { asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
-import { accounts, enrollments, phones } from '../db/schema.ts';
+import { accounts, enrollments, phones, teams } from '../db/schema.ts';
 import { statusIs } from './accounts.ts';
 import { accountKindConditions, phoneKindConditions, severityOf } from './report-findings.ts';
 
@@ -44,11 +44,17 @@ export function countQueries(db: Db, teamId: string, now: number) {
       .where(eq(accounts.teamId, teamId))
       .groupBy(clientKey)
       .orderBy(sql`${clientKey} IS NULL`, clientKey),
+    // The phone kinds without walking the team's phones: holders who left are few (members first, then their
+    // phones by phones_holder), and a number on two platforms protects two accounts (enrollments_phone, one pass).
     db
       .select({
-        holder_left_team: sumWhere(phoneKinds.holder_left_team, 'k_holder_left_team'),
-        number_shared_across_platforms: sumWhere(
-          phoneKinds.number_shared_across_platforms,
+        holder_left_team: sql<number>`(SELECT count(*) FROM members m CROSS JOIN phones
+          ON phones.holder_member_id = m.id WHERE m.removed_at IS NOT NULL AND phones.team_id = ${teamId})`.as(
+          'k_holder_left_team',
+        ),
+        number_shared_across_platforms: sql<number>`(SELECT count(*) FROM (SELECT e.phone_id FROM enrollments e
+          GROUP BY e.phone_id HAVING count(*) > 1) several CROSS JOIN phones ON phones.id = several.phone_id
+          WHERE phones.team_id = ${teamId} AND ${phoneKinds.number_shared_across_platforms})`.as(
           'k_number_shared_across_platforms',
         ),
         wide_access: sql<number>`(SELECT count(*) FROM (SELECT g.account_id FROM grants g
@@ -57,8 +63,8 @@ export function countQueries(db: Db, teamId: string, now: number) {
           'k_wide_access',
         ),
       })
-      .from(phones)
-      .where(eq(phones.teamId, teamId)),
+      .from(teams)
+      .where(eq(teams.id, teamId)),
   ] as const;
 }
 
