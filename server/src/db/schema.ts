@@ -211,13 +211,18 @@ export const outbox = sqliteTable(
 );
 
 /** Only written in SMS_PROVIDER=outbox mode: the one place a code is readable, for development. */
-export const devOutbox = sqliteTable('dev_outbox', {
-  id: text('id').primaryKey(),
-  teamId: text('team_id').notNull(),
-  toNumber: text('to_number').notNull(),
-  body: text('body').notNull(),
-  at: integer('at').notNull(),
-});
+export const devOutbox = sqliteTable(
+  'dev_outbox',
+  {
+    id: text('id').primaryKey(),
+    teamId: text('team_id').notNull(),
+    toNumber: text('to_number').notNull(),
+    body: text('body').notNull(),
+    at: integer('at').notNull(),
+  },
+  // The day's prune runs in every send's sent batch, and the owner reads the team's newest: both by time.
+  (table) => [index('dev_outbox_team_at').on(table.teamId, table.at), index('dev_outbox_at').on(table.at)],
+);
 
 export const unlocks = sqliteTable(
   'unlocks',

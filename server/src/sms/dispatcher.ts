@@ -95,8 +95,13 @@ type Outcome =
   | { ok: true; providerId: string | null; inBatch?: { statements: SQL[]; afterCommit: () => void } }
   | { ok: false; retryable: boolean; retryAfterMs?: number; error: string };
 
-/** Written in the batch that marks a row sent, after the mark: holds once the row is sent. */
-const sentMark = (id: string) => sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND status = 'sent')`;
+/**
+ * Written in the batch that marks a row sent, after the mark: holds once this lease holder marked it. Each claim
+ * adds one to `tries`, so a try that lost its lease (the sweep claimed the row and marked it meanwhile) writes no
+ * second event and no second message.
+ */
+const sentMark = (id: string, tries: number) =>
+  sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND status = 'sent' AND tries = ${tries})`;
 
 /** A code message is worth sending only while its challenge waits for that very code. */
 async function stillWanted(deps: Deps, row: typeof outbox.$inferSelect, now: number): Promise<boolean> {
@@ -136,7 +141,8 @@ async function attempt(deps: Deps, row: typeof outbox.$inferSelect & { bodyEnc: 
     if (earlier !== 'none') return { ok: true, providerId: earlier.providerId };
   }
   const message = { teamId: row.teamId, to: row.toNumber, key: row.id, body };
-  if (sms.deliverInBatch) return { ok: true, providerId: null, inBatch: sms.deliverInBatch(message, sentMark(row.id)) };
+  if (sms.deliverInBatch)
+    return { ok: true, providerId: null, inBatch: sms.deliverInBatch(message, sentMark(row.id, row.tries)) };
   try {
     return await sms.send(message);
   } catch {
@@ -205,14 +211,16 @@ async function deliverLeased(
   const doneAt = clock.now();
   if (result.ok) {
     // With the dev outbox, the message itself is written here too: taken and marked sent in one commit.
-    await db.batch([
+    const [marked] = await db.batch([
       db
         .update(outbox)
         .set({ status: 'sent', sentAt: doneAt, bodyEnc: null, leaseUntil: null, providerId: result.providerId })
         .where(mine),
-      eventInsertWhen(deps, audit, { action: 'sms.sent', target: row.phoneId, accountId }, sentMark(id)),
+      eventInsertWhen(deps, audit, { action: 'sms.sent', target: row.phoneId, accountId }, sentMark(id, row.tries)),
       ...(result.inBatch?.statements ?? []).map((statement) => db.run(statement)),
     ]);
+    // The lease was lost meanwhile: another holder decides this row, and nothing of this try was written.
+    if (Number((marked as { rowsAffected?: number }).rowsAffected ?? 0) === 0) return 'skipped';
     result.inBatch?.afterCommit();
     return 'sent';
   }
@@ -233,7 +241,8 @@ async function deliverLeased(
       deps,
       audit,
       { action: 'sms.failed', target: row.phoneId, accountId, result: result.error },
-      sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND status = 'dead' AND last_error = ${result.error})`,
+      sql`EXISTS (SELECT 1 FROM outbox WHERE id = ${id} AND status = 'dead' AND last_error = ${result.error}
+        AND tries = ${row.tries})`,
     ),
   ]);
   deps.log(`sms ${id} gave up after ${row.tries} tries: ${result.error}`);
