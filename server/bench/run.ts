@@ -191,28 +191,13 @@ try {
   const figureRow = (label: string, figure: string, peak: string, target: string, ok: boolean) =>
     row(label, '', figure, peak, '', target, verdict(ok), '');
   row('what', 'req/s', 'p50', 'p99', 'ratio', 'target', 'verdict', 'answers');
-  if (bare)
-    row(
-      'bare Hono hello-world (ceiling, 20 conn.)',
-      bare.rps.toFixed(0),
-      ms(bare.p50),
-      ms(bare.p99),
-      '1.00',
-      '',
-      '',
-      statuses(bare),
-    );
-  if (ceiling)
-    row(
-      'durable-write loop (ceiling, 1 batch/commit)',
-      ceiling.commitsPerSecond.toFixed(0),
-      ms(ceiling.p50),
-      ms(ceiling.p99),
-      '1.00',
-      '',
-      '',
-      '',
-    );
+  const ceilingRow = (label: string, rate: number, p50: number, p99: number, answers: string) =>
+    row(label, rate.toFixed(0), ms(p50), ms(p99), '1.00', '', '', answers);
+  if (bare) ceilingRow('bare Hono hello-world (ceiling, 20 conn.)', bare.rps, bare.p50, bare.p99, statuses(bare));
+  if (ceiling) {
+    const { commitsPerSecond, p50, p99 } = ceiling;
+    ceilingRow('durable-write loop (ceiling, 1 batch/commit)', commitsPerSecond, p50, p99, '');
+  }
   ratioRow('GET /v1/health (20 conn.)', health, bare?.rps, 0.8, '≥ 0.8 of Hono');
   ratioRow('GET /v1/accounts, member 50 of 10,000 (20 conn.)', memberList, bare?.rps, 0.5, '≥ 0.5 of Hono');
   if (firstPage) latencyRow("lead's first page of 200 (1 conn.)", firstPage, 10);
