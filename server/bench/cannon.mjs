@@ -10,7 +10,9 @@ const requests = list ? [{ setupRequest: (request) => ({ ...request, ...list[nex
 const result = await autocannon({ ...options, requests, renderProgressBar: false, renderLatencyTable: false });
 console.log(
   JSON.stringify({
-    rps: result.requests.average,
+    // Answers over the run's own duration: the average of whole-second buckets is coarse for a run of a few
+    // seconds (a 6.4 s run of 3,200 answers would read 457, 533 or 640 by where its seconds fell).
+    rps: result.requests.total / result.duration,
     total: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
