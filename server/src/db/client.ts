@@ -25,16 +25,24 @@ export async function openDatabase(url: string, authToken?: string): Promise<Ope
   // One connection for a local database: pragmas are per connection, and the native driver runs each
   // statement synchronously on this thread anyway, so a pool would only add connections without them. Our own
   // client keeps its statements prepared (./local-client.ts); a server, or a URL with options, gets @libsql/client's.
-  const client =
-    localPath === null
-      ? createClient({ url, authToken, ...(isFile || url === ':memory:' ? { concurrency: 1 } : {}) })
-      : createLocalClient(localPath);
-  if (isFile || url === ':memory:') {
-    // WAL for concurrent readers; FULL so a committed code consumption survives power loss.
-    if (isFile) await client.execute('PRAGMA journal_mode = WAL');
-    await client.execute('PRAGMA synchronous = FULL');
-    await client.execute('PRAGMA foreign_keys = ON');
-    await client.execute('PRAGMA busy_timeout = 5000');
+  // WAL for concurrent readers; FULL so a committed code consumption survives power loss.
+  const pragmas =
+    isFile || url === ':memory:'
+      ? [
+          // The wait first: switching to WAL takes a lock another process may hold.
+          'PRAGMA busy_timeout = 5000',
+          ...(isFile ? ['PRAGMA journal_mode = WAL'] : []),
+          'PRAGMA synchronous = FULL',
+          'PRAGMA foreign_keys = ON',
+        ]
+      : [];
+  let client: Client;
+  if (localPath === null) {
+    client = createClient({ url, authToken, ...(isFile || url === ':memory:' ? { concurrency: 1 } : {}) });
+    for (const pragma of pragmas) await client.execute(pragma);
+  } else {
+    // Our client sets them on each connection it opens (again after a failed rollback).
+    client = createLocalClient(localPath, pragmas);
   }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });

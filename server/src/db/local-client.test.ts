@@ -1,7 +1,16 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Client, createClient, LibsqlBatchError, LibsqlError, type ResultSet } from '@libsql/client';
+import {
+  type Client,
+  createClient,
+  type InStatement,
+  LibsqlBatchError,
+  LibsqlError,
+  type ResultSet,
+} from '@libsql/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLocalClient, localPathOf } from './local-client.ts';
 
@@ -136,6 +145,184 @@ describe('local client', () => {
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[1]!.failed).toMatchObject({ type: 'LibsqlBatchError', index: 2 });
     expect(answers[1]!.after.rows.map((row) => row.byIndex)).toEqual([['a', 2]]);
+  });
+
+  it('commits the batches of one turn together, each still all or nothing and refused alone', async () => {
+    const answers = [];
+    for (const client of await pair('group')) {
+      const insert = (id: string, n = 1) => ({ sql: 'INSERT INTO t (id, n) VALUES (?, ?)', args: [id, n] });
+      // Made in one turn: the second depends on the first, the third fails at its last statement.
+      const settled = await Promise.allSettled([
+        client.batch([insert('a')]),
+        client.batch([{ sql: 'UPDATE t SET n = n + 10 WHERE id = ?', args: ['a'] }, 'SELECT n FROM t']),
+        client.batch([insert('b'), insert('a')]),
+        client.batch([insert('c')], 'write'),
+      ]);
+      const after = await client.execute('SELECT id, n FROM t ORDER BY id');
+      answers.push({
+        settled: settled.map((one) =>
+          one.status === 'fulfilled'
+            ? one.value.map((result) => result.rows.map((row) => Array.prototype.slice.call(row)))
+            : { index: (one.reason as { statementIndex?: number }).statementIndex, code: one.reason.code },
+        ),
+        after: after.rows.map((row) => Array.prototype.slice.call(row)),
+      });
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[1]!.settled[2]).toEqual({ index: 1, code: 'SQLITE_CONSTRAINT' });
+    expect(answers[1]!.after).toEqual([
+      ['a', 11],
+      ['c', 1],
+    ]);
+
+    // One commit for the turn: ten batches writing the same page add that page to the log once, not ten times.
+    const path = join(dir, 'group-wal.db');
+    const local = createLocalClient(path);
+    await local.execute('PRAGMA journal_mode = WAL');
+    await local.execute('CREATE TABLE w (id INTEGER PRIMARY KEY, n INTEGER)');
+    // The frames in the log since the last call, which empties it.
+    const logFrames = async () => {
+      const [row] = (await local.execute('PRAGMA wal_checkpoint(PASSIVE)')).rows;
+      await local.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+      return Number(row![1]);
+    };
+    const write = (i: number) => local.batch([{ sql: 'INSERT INTO w (id, n) VALUES (?, ?)', args: [i, i] }]);
+    await logFrames();
+    for (let i = 0; i < 10; i++) await write(i);
+    const awaitedOneByOne = await logFrames();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => write(100 + i)));
+    const madeInOneTurn = await logFrames();
+    expect(awaitedOneByOne).toBeGreaterThanOrEqual(10);
+    expect(madeInOneTurn).toBe(1);
+
+    // A queued batch runs with the values it was called with, whatever its caller changes afterwards.
+    const statement = { sql: 'INSERT INTO w (id, n) VALUES (?, ?)', args: [1000, 1] };
+    const queued = local.batch([statement]);
+    statement.args[1] = 2;
+    await queued;
+    expect((await local.execute('SELECT n FROM w WHERE id = 1000')).rows[0]!.n).toBe(1);
+    local.close();
+    const reopened = createLocalClient(path);
+    expect((await reopened.execute('SELECT count(*) AS n FROM w')).rows[0]!.n).toBe(21);
+    reopened.close();
+  });
+
+  it('refuses every batch of the turn when the transaction cannot go on, and writes none of them', async () => {
+    const [, local] = await pair('group-end');
+    await local.execute(
+      'CREATE TABLE d (id TEXT PRIMARY KEY, t_id TEXT REFERENCES t(id) DEFERRABLE INITIALLY DEFERRED)',
+    );
+    const insert = (id: string) => ({ sql: 'INSERT INTO t (id) VALUES (?)', args: [id] });
+    // An error that ends the transaction (here ROLLBACK OR-clause), and a COMMIT that fails (a deferred foreign key).
+    const ended = await Promise.allSettled([
+      local.batch([insert('a')]),
+      local.batch([insert('b'), "INSERT OR ROLLBACK INTO t (id) VALUES ('a')", insert('c')]),
+      local.batch([insert('d')]),
+    ]);
+    const commitFailed = await Promise.allSettled([
+      local.batch([insert('e')]),
+      local.batch([{ sql: 'INSERT INTO d (id, t_id) VALUES (?, ?)', args: ['d1', 'missing'] }]),
+    ]);
+    // The batch that ended it is told why; the others only that their transaction closed.
+    expect(ended.map((one) => one.status === 'rejected' && one.reason.code)).toEqual([
+      'TRANSACTION_CLOSED',
+      'SQLITE_CONSTRAINT',
+      'TRANSACTION_CLOSED',
+    ]);
+    expect(commitFailed.map((one) => one.status)).toEqual(['rejected', 'rejected']);
+    expect((await local.execute('SELECT id FROM t UNION ALL SELECT id FROM d')).rows).toHaveLength(0);
+  });
+
+  it('runs a batch that steers transactions or pragmas alone, as the stock client does', async () => {
+    const answers = [];
+    for (const client of await pair('group-steer')) {
+      const insert = (id: string) => ({ sql: 'INSERT INTO t (id) VALUES (?)', args: [id] });
+      const outcomes: string[][] = [];
+      const steerings: InStatement[][] = [
+        [insert('a'), 'SAVEPOINT batch', insert('b'), insert('b')],
+        [insert('c'), '/* done */ COMMIT', insert('d')],
+        [insert('c2'), ';\n ; COMMIT', insert('d2')],
+        [insert('e'), 'ROLLBACK TO batch', insert('f')],
+        [insert('g'), 'RELEASE batch'],
+        ['PRAGMA defer_foreign_keys = ON', { sql: 'INSERT INTO u (id, t_id) VALUES (?, ?)', args: ['u1', 'x'] }],
+      ];
+      for (const steering of steerings) {
+        const settled = await Promise.allSettled([
+          client.batch([insert(`before-${outcomes.length}`)]),
+          client.batch(steering),
+          client.batch([{ sql: 'INSERT INTO u (id, t_id) VALUES (?, ?)', args: [`u-${outcomes.length}`, 'none'] }]),
+          client.batch([insert(`after-${outcomes.length}`)]),
+        ]);
+        outcomes.push(settled.map((one) => one.status));
+      }
+      const t = (await client.execute('SELECT id FROM t ORDER BY id')).rows.map((row) => row.id);
+      const u = (await client.execute('SELECT id FROM u ORDER BY id')).rows.map((row) => row.id);
+      answers.push({ outcomes, t, u });
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    // The batch after a steering one always holds; the one breaking a foreign key never does.
+    expect(answers[1]!.outcomes.map((one) => [one[0], one[2], one[3]])).toEqual(
+      Array(6).fill(['fulfilled', 'rejected', 'fulfilled']),
+    );
+  });
+
+  it('writes queued batches before a transaction, a script or close(), and sets its pragmas on every connection', async () => {
+    const path = join(dir, 'group-order.db');
+    const local = createLocalClient(path, ['PRAGMA foreign_keys = ON', 'PRAGMA busy_timeout = 1234']);
+    await local.executeMultiple(schema);
+    const insert = (id: string) => ({ sql: 'INSERT INTO t (id) VALUES (?)', args: [id] });
+    const before = local.batch([insert('a')]);
+    const tx = await local.transaction('write');
+    expect((await tx.execute('SELECT id FROM t')).rows.map((row) => row.id)).toEqual(['a']);
+    await tx.execute(insert('b'));
+    await tx.commit();
+    await expect(before).resolves.toHaveLength(1);
+    const queued = local.batch([insert('c')]);
+    await local.executeMultiple("INSERT INTO u (id, t_id) VALUES ('u1', 'c');");
+    await expect(queued).resolves.toHaveLength(1);
+    local.reconnect();
+    expect((await local.execute('PRAGMA busy_timeout')).rows[0]![0]).toBe(1234);
+    await expect(local.execute("INSERT INTO u (id, t_id) VALUES ('u2', 'none')")).rejects.toMatchObject({
+      code: 'SQLITE_CONSTRAINT',
+    });
+    const last = local.batch([insert('d')]);
+    local.close();
+    await expect(last).resolves.toHaveLength(1);
+    const reopened = createLocalClient(path);
+    expect((await reopened.execute('SELECT id FROM t ORDER BY id')).rows.map((row) => row.id)).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+    ]);
+    reopened.close();
+  });
+
+  it('waits for another process holding the write lock, whatever the turn read first', async () => {
+    const path = join(dir, 'group-busy.db');
+    const local = createLocalClient(path, ['PRAGMA journal_mode = WAL', 'PRAGMA busy_timeout = 5000']);
+    await local.executeMultiple(schema);
+    await local.execute("INSERT INTO t (id) VALUES ('seen')");
+    const holder = spawn(process.execPath, [
+      '-e',
+      `const D = require(${JSON.stringify(createRequire(import.meta.url).resolve('libsql'))}); const db = new D(${JSON.stringify(path)}); db.exec('BEGIN IMMEDIATE');
+         db.exec("INSERT INTO t (id) VALUES ('other')"); console.log('locked');
+         setTimeout(() => { db.exec('COMMIT'); db.close(); }, 400);`,
+    ]);
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.on('data', () => resolve());
+      holder.on('error', reject);
+      holder.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
+    });
+    // A batch that reads before it writes, and one that only writes, in one turn.
+    const [readThenWrite, write] = await Promise.all([
+      local.batch(['SELECT count(*) AS n FROM t', { sql: 'INSERT INTO t (id) VALUES (?)', args: ['mine'] }]),
+      local.batch([{ sql: 'INSERT INTO t (id) VALUES (?)', args: ['mine too'] }]),
+    ]);
+    // Read after the other process committed: the turn waited for the lock instead of failing with SQLITE_BUSY.
+    expect(readThenWrite[0]!.rows[0]!.n).toBe(2);
+    expect([readThenWrite[1]!.rowsAffected, write[0]!.rowsAffected]).toEqual([1, 1]);
+    local.close();
   });
 
   it('runs a kept statement again after it failed, and with other arguments', async () => {

@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { setImmediate } from 'node:timers';
 import {
   type Client,
   type InArgs,
@@ -192,8 +193,14 @@ class LocalConnection {
   readonly #db: Database.Database;
   readonly #prepared = new Map<string, Prepared>();
 
-  constructor(path: string) {
+  constructor(path: string, pragmas: readonly string[]) {
     this.#db = new Database(path);
+    try {
+      for (const pragma of pragmas) this.execute(pragma);
+    } catch (error) {
+      this.#db.close();
+      throw error;
+    }
   }
 
   get open() {
@@ -338,20 +345,62 @@ class LocalConnection {
 }
 
 /**
- * The client: one connection, each call run to its end before the next can start (the driver is synchronous). An
- * interactive transaction holds the connection until it settles; as in @libsql/client with one connection, a call
- * made meanwhile is refused with TRANSACTION_ACTIVE rather than run inside it.
+ * Statements that steer the transaction or the connection (BEGIN, COMMIT, SAVEPOINT, PRAGMA, ATTACH, VACUUM…): a batch
+ * holding one runs in its own transaction, as in the stock client, never inside a group where it would act on the
+ * other batches.
+ */
+const steering =
+  /^(?:[\s;]|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:begin|commit|end|rollback|savepoint|release|pragma|attach|detach|vacuum)\b/i;
+/** Reads only: never joins a group, where it would hold the write lock and the others' commit while it runs. */
+const readsOnly = /^(?:[\s;]|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*select\b/i;
+const sqlOf = (stmt: InStatement | [string, InArgs?]) =>
+  typeof stmt === 'string' ? stmt : Array.isArray(stmt) ? stmt[0] : stmt.sql;
+const runsAlone = (stmts: Array<InStatement | [string, InArgs?]>) =>
+  stmts.some((stmt) => steering.test(sqlOf(stmt))) || stmts.every((stmt) => readsOnly.test(sqlOf(stmt)));
+
+const copied = (value: InValue) =>
+  value instanceof ArrayBuffer ? value.slice(0) : ArrayBuffer.isView(value) ? (value.slice(0) as InValue) : value;
+
+/** A statement with its values as they are now: a queued batch runs with what its caller passed, not later edits. */
+function snapshot(stmt: InStatement | [string, InArgs?]): InStatement {
+  const [sql, args] = typeof stmt === 'string' ? [stmt, undefined] : Array.isArray(stmt) ? stmt : [stmt.sql, stmt.args];
+  if (args === undefined) return { sql, args: [] };
+  return {
+    sql,
+    args: Array.isArray(args)
+      ? args.map(copied)
+      : Object.fromEntries(Object.entries(args).map(([name, value]) => [name, copied(value)])),
+  };
+}
+
+type QueuedBatch = {
+  stmts: InStatement[];
+  resolve: (results: ResultSet[]) => void;
+  reject: (error: unknown) => void;
+};
+
+/**
+ * The client: one connection, each call run to its end before the next can start (the driver is synchronous), except
+ * that a batch waits for the end of the event loop's turn to share its commit with the others made in it (a call
+ * made after awaiting a batch always runs after it). An interactive transaction holds the connection until it
+ * settles; as in @libsql/client with one connection, a call made meanwhile is refused with TRANSACTION_ACTIVE
+ * rather than run inside it.
  */
 class LocalClient implements Client {
   closed = false;
   readonly protocol = 'file';
   readonly #path: string;
+  /** Set on every connection this client opens, the one a failed rollback makes it open again included. */
+  readonly #pragmas: readonly string[];
   #connection: LocalConnection;
   #inTransaction = false;
+  /** Batches waiting for this turn's group commit, in call order. */
+  #queued: QueuedBatch[] = [];
 
-  constructor(path: string) {
+  constructor(path: string, pragmas: readonly string[]) {
     this.#path = path;
-    this.#connection = new LocalConnection(path);
+    this.#pragmas = pragmas;
+    this.#connection = new LocalConnection(path, pragmas);
     this.#connection.execute('SELECT 1 AS checkThatTheDatabaseCanBeOpened');
   }
 
@@ -377,7 +426,22 @@ class LocalClient implements Client {
     return connection.execute(typeof stmtOrSql === 'string' ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql);
   }
 
+  /**
+   * A batch is all or nothing and durable when its promise resolves, as in the stock client; the writing batches
+   * made in one turn of the event loop share one commit (group commit, see #commitQueued).
+   */
   async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = 'deferred'): Promise<ResultSet[]> {
+    this.#use();
+    if (mode === 'read' || runsAlone(stmts)) return this.#batchAlone(stmts, mode);
+    const queued = stmts.map(snapshot);
+    return new Promise((resolve, reject) => {
+      if (this.#queued.push({ stmts: queued, resolve, reject }) === 1) setImmediate(() => this.#commitQueued());
+    });
+  }
+
+  /** A batch in its own transaction, after the batches queued before it. */
+  #batchAlone(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode): ResultSet[] {
+    this.#commitQueued();
     const connection = this.#use();
     try {
       connection.execute(begin[mode]);
@@ -389,7 +453,73 @@ class LocalClient implements Client {
     }
   }
 
+  /**
+   * Group commit: the batches queued since the last turn run in one write transaction, in call order, each inside
+   * its own savepoint, and are committed with one sync to disk instead of one each (most of a write's time, issue
+   * 10). A batch whose statement fails is rolled back to its savepoint and refused alone; the others resolve only
+   * after the COMMIT. When the transaction cannot go on (BEGIN or COMMIT fails, an error ends it) every batch of the
+   * turn is refused and none is written. Batches that steer transactions or pragmas themselves, and batches of
+   * reads, never join a group (runsAlone); the schema has no deferred constraints: so a batch is decided as in its
+   * own transaction.
+   */
+  #commitQueued() {
+    const queued = this.#queued.splice(0);
+    if (queued.length === 0) return;
+    let connection: LocalConnection;
+    try {
+      connection = this.#use();
+    } catch (error) {
+      for (const item of queued) item.reject(error);
+      return;
+    }
+    const written: [QueuedBatch, ResultSet[]][] = [];
+    let ending: QueuedBatch | undefined;
+    try {
+      // IMMEDIATE: the write lock is waited for (busy_timeout) here, never asked for by a later statement of a
+      // snapshot already read, where SQLite answers SQLITE_BUSY without waiting.
+      connection.execute(begin.write);
+      for (const item of queued) {
+        connection.execute('SAVEPOINT batch');
+        let results: ResultSet[];
+        try {
+          results = connection.executeEach(item.stmts);
+        } catch (error) {
+          if (!connection.inTransaction) {
+            ending = item;
+            throw error;
+          }
+          connection.execute('ROLLBACK TO batch');
+          connection.execute('RELEASE batch');
+          item.reject(error);
+          continue;
+        }
+        connection.execute('RELEASE batch');
+        written.push([item, results]);
+      }
+      connection.execute('COMMIT');
+    } catch (error) {
+      // The batch that ended the transaction gets its own error; the others a closed transaction, not its reason.
+      const closed = new LibsqlError(
+        'Another write of the same commit ended its transaction: this batch was not written.',
+        'TRANSACTION_CLOSED',
+        undefined,
+        undefined,
+        error instanceof Error ? error : undefined,
+      );
+      for (const item of queued) item.reject(ending === undefined || item === ending ? error : closed);
+      return;
+    } finally {
+      try {
+        this.#release(connection);
+      } catch {
+        // The connection could not even be opened again: the next call is refused with CLIENT_CLOSED.
+      }
+    }
+    for (const [item, results] of written) item.resolve(results);
+  }
+
   async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
+    this.#commitQueued();
     const connection = this.#use();
     try {
       connection.execute('PRAGMA foreign_keys=off');
@@ -405,6 +535,9 @@ class LocalClient implements Client {
   }
 
   async transaction(mode: TransactionMode = 'write'): Promise<Transaction> {
+    this.#use();
+    // Batches asked for before the transaction are written before it, not refused once it holds the connection.
+    this.#commitQueued();
     const connection = this.#use();
     connection.execute(begin[mode]);
     this.#inTransaction = true;
@@ -442,6 +575,7 @@ class LocalClient implements Client {
   }
 
   async executeMultiple(sql: string): Promise<void> {
+    this.#commitQueued();
     const connection = this.#use();
     try {
       connection.exec(sql);
@@ -456,12 +590,14 @@ class LocalClient implements Client {
 
   reconnect() {
     this.#connection.close();
-    this.#connection = new LocalConnection(this.#path);
+    this.#connection = new LocalConnection(this.#path, this.#pragmas);
     this.#inTransaction = false;
     this.closed = false;
   }
 
   close() {
+    // Batches asked for before close() are written (or refused) before the connection goes.
+    if (!this.closed && !this.#inTransaction) this.#commitQueued();
     this.closed = true;
     this.#inTransaction = false;
     this.#connection.close();
@@ -485,6 +621,6 @@ export function localPathOf(url: string): string | null {
   return path === '' ? null : path;
 }
 
-export function createLocalClient(path: string): Client {
-  return new LocalClient(path);
+export function createLocalClient(path: string, pragmas: readonly string[] = []): Client {
+  return new LocalClient(path, pragmas);
 }
