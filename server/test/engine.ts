@@ -1,10 +1,17 @@
 import type { Harness } from './harness.ts';
 
-/** Reads the code out of the last SMS the fake provider received for a number. */
+/** Reads the code out of the last SMS for a number: the fake provider's, or the dev outbox's in outbox mode. */
 export async function lastCode(h: Harness, to?: string): Promise<string> {
   await h.settle();
-  const sent = (h.sms as unknown as { sent: { to: string; body: string }[] }).sent.filter((m) => !to || m.to === to);
-  const match = /Code (\d{6})/.exec(sent.at(-1)?.body ?? '');
+  const sent = (h.sms as unknown as { sent?: { to: string; body: string }[] }).sent;
+  const body = sent
+    ? sent.filter((m) => !to || m.to === to).at(-1)?.body
+    : (
+        await h.query<{ body: string }>(
+          `SELECT body FROM dev_outbox ${to ? `WHERE to_number = '${to}'` : ''} ORDER BY rowid DESC LIMIT 1`,
+        )
+      )[0]?.body;
+  const match = /Code (\d{6})/.exec(body ?? '');
   if (!match) throw new Error(`No code was sent${to ? ` to ${to}` : ''}.`);
   return match[1]!;
 }

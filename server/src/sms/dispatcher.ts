@@ -62,30 +62,49 @@ export async function dispatchDue(deps: Deps, batchSize = 20): Promise<{ sent: n
 /**
  * Delivers the row a request has just queued already leased to itself (its INSERT set `lease_until = lease` and
  * `tries = 1`, as a claim does): no scan, no claim UPDATE. Should this process die first, the lease runs out and
- * the sweep claims the row as its second try, so the provider is asked before it is sent again. Never throws.
+ * the sweep claims the row as its second try, so the provider is asked before it is sent again. A database error
+ * before the provider was asked hands the row back to the sweep's next round at once. Never throws.
  */
 export async function deliverClaimed(deps: Deps, id: string, lease: number): Promise<Delivery> {
-  return orRetry(
-    deps,
-    id,
-    (async () => {
-      const now = deps.clock.now();
-      // A lease already over (a process stalled for a minute) is the sweep's to take: delivering now could race it.
-      if (lease <= now) return 'skipped';
-      const [row] = await deps.db
-        .select()
-        .from(outbox)
+  const progress = { providerAsked: false };
+  try {
+    const now = deps.clock.now();
+    // A lease already over (a process stalled for a minute) is the sweep's to take: delivering now could race it.
+    if (lease <= now) return 'skipped';
+    const [row] = await deps.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.id, id), eq(outbox.status, 'queued'), eq(outbox.leaseUntil, lease)));
+    return row?.bodyEnc ? await deliverLeased(deps, { ...row, bodyEnc: row.bodyEnc }, lease, now, progress) : 'skipped';
+  } catch (error) {
+    notDelivered(deps, id, error);
+    // After the provider was asked, the lease runs its minute: it may have taken the message, and the next try asks
+    // its list, which should show it by then.
+    if (progress.providerAsked) return 'retry';
+    // A database hiccup before the provider was asked: this try sent and wrote nothing, so it is given back, its
+    // lease cleared and its count taken off, and the sweep's next round (2 s, not the lease's minute) claims the
+    // row as this same first try, without asking the provider about a message that never left. Only while the
+    // lease is still this one's; should that fail too, the lease runs out as after a crash.
+    try {
+      await deps.db
+        .update(outbox)
+        .set({ leaseUntil: null, tries: sql`${outbox.tries} - 1` })
         .where(and(eq(outbox.id, id), eq(outbox.status, 'queued'), eq(outbox.leaseUntil, lease)));
-      return row?.bodyEnc ? deliverLeased(deps, { ...row, bodyEnc: row.bodyEnc }, lease, now) : 'skipped';
-    })(),
-  );
+    } catch {
+      // Left to the lease.
+    }
+    return 'retry';
+  }
 }
 
 type Delivery = 'sent' | 'retry' | 'dead' | 'skipped';
 
+const notDelivered = (deps: Deps, id: string, error: unknown) =>
+  deps.log(`sms ${id} not delivered this time: ${error instanceof Error ? error.name : 'error'}`);
+
 function orRetry(deps: Deps, id: string, delivery: Promise<Delivery>): Promise<Delivery> {
   return delivery.catch((error: unknown) => {
-    deps.log(`sms ${id} not delivered this time: ${error instanceof Error ? error.name : 'error'}`);
+    notDelivered(deps, id, error);
     return 'retry' as const;
   });
 }
@@ -185,6 +204,7 @@ async function deliverLeased(
   row: typeof outbox.$inferSelect & { bodyEnc: string },
   lease: number,
   now: number,
+  progress = { providerAsked: false },
 ): Promise<Delivery> {
   const { db, clock } = deps;
   const id = row.id;
@@ -206,6 +226,7 @@ async function deliverLeased(
         await firstRow<{ account_id: string }>(db, sql`SELECT account_id FROM challenges WHERE id = ${row.challengeId}`)
       )?.account_id ?? null)
     : null;
+  progress.providerAsked = true;
   const result: Outcome = taken ?? (await attempt(deps, row));
 
   const doneAt = clock.now();

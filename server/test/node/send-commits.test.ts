@@ -5,7 +5,7 @@ import { limits } from '@twostep/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outboxSender } from '../../src/sms/outbox-sender.ts';
 import { twilioSender } from '../../src/sms/twilio.ts';
-import { enrollSetup } from '../engine.ts';
+import { enroll, enrollSetup, lastCode } from '../engine.ts';
 import { type Harness, makeHarness } from '../harness.ts';
 import { countingCommits } from '../support/counting-commits.ts';
 import { startTwilioStandIn } from '../support/twilio-stand-in.ts';
@@ -27,25 +27,10 @@ function databaseUrl(kind: 'memory' | 'file') {
 }
 
 /** The code of the newest message in the dev outbox. */
-async function devCode(h: Harness) {
-  const [row] = await h.query<{ body: string }>('SELECT body FROM dev_outbox ORDER BY rowid DESC LIMIT 1');
-  return /Code (\d{6})/.exec(row?.body ?? '')?.[1];
-}
-
 /** An enrolled account whose member may ask for unlock codes, in outbox mode. */
 async function enrolled(h: Harness) {
   const { member, account, number } = await enrollSetup(h);
-  const started = await h.call('POST', `/v1/accounts/${account.id}/two-step`, {
-    token: member.token,
-    body: { number },
-  });
-  await h.settle();
-  const code = await devCode(h);
-  const verified = await h.call('POST', `/v1/challenges/${started.body.challenge.id}/verify`, {
-    token: member.token,
-    body: { code },
-  });
-  expect(verified.status).toBe(200);
+  await enroll(h, member.token, account.id, number);
   await h.settle();
   return { member, account, number };
 }
@@ -79,7 +64,7 @@ describe('a send costs two write commits', () => {
       );
       expect(row).toMatchObject({ status: 'sent', tries: 1, lease_until: null });
       expect(await h.query(`SELECT id FROM dev_outbox WHERE id = '${row!.id}'`)).toHaveLength(1);
-      const code = await devCode(h);
+      const code = await lastCode(h);
       const verified = await h.call('POST', `/v1/challenges/${challengeId}/verify`, {
         token: member.token,
         body: { code },
