@@ -47,6 +47,14 @@ export async function enroll(h: Harness, token: string, accountId: string, numbe
   return verified.body;
 }
 
+/** The usual cast, enrolled end to end, with the messages it left delivered. */
+export async function enrolled(h: Harness) {
+  const cast = await enrollSetup(h);
+  await enroll(h, cast.member.token, cast.account.id, cast.number);
+  await h.settle();
+  return cast;
+}
+
 /** Unlocks an account for a member end to end (a code to its phone, entered). */
 export async function unlock(h: Harness, token: string, accountId: string, number: string) {
   const started = await h.call('POST', `/v1/accounts/${accountId}/unlock`, { token });

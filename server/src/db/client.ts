@@ -26,19 +26,19 @@ export async function openDatabase(url: string, authToken?: string): Promise<Ope
   // statement synchronously on this thread anyway, so a pool would only add connections without them. Our own
   // client keeps its statements prepared (./local-client.ts); a server, or a URL with options, gets @libsql/client's.
   // WAL for concurrent readers; FULL so a committed code consumption survives power loss.
-  const pragmas =
-    isFile || url === ':memory:'
-      ? [
-          // The wait first: switching to WAL takes a lock another process may hold.
-          'PRAGMA busy_timeout = 5000',
-          ...(isFile ? ['PRAGMA journal_mode = WAL'] : []),
-          'PRAGMA synchronous = FULL',
-          'PRAGMA foreign_keys = ON',
-        ]
-      : [];
+  const local = isFile || url === ':memory:';
+  const pragmas = local
+    ? [
+        // The wait first: switching to WAL takes a lock another process may hold.
+        'PRAGMA busy_timeout = 5000',
+        ...(isFile ? ['PRAGMA journal_mode = WAL'] : []),
+        'PRAGMA synchronous = FULL',
+        'PRAGMA foreign_keys = ON',
+      ]
+    : [];
   let client: Client;
   if (localPath === null) {
-    client = createClient({ url, authToken, ...(isFile || url === ':memory:' ? { concurrency: 1 } : {}) });
+    client = createClient({ url, authToken, ...(local ? { concurrency: 1 } : {}) });
     for (const pragma of pragmas) await client.execute(pragma);
   } else {
     // Our client sets them on each connection it opens (again after a failed rollback).

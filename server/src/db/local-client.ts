@@ -349,10 +349,12 @@ class LocalConnection {
  * holding one runs in its own transaction, as in the stock client, never inside a group where it would act on the
  * other batches.
  */
-const steering =
-  /^(?:[\s;]|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:begin|commit|end|rollback|savepoint|release|pragma|attach|detach|vacuum)\b/i;
+const startingWith = (words: string) =>
+  // What SQLite skips before a statement's first word: blanks, empty statements (`;`) and comments.
+  new RegExp(String.raw`^(?:[\s;]|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:${words})\b`, 'i');
+const steering = startingWith('begin|commit|end|rollback|savepoint|release|pragma|attach|detach|vacuum');
 /** Reads only: never joins a group, where it would hold the write lock and the others' commit while it runs. */
-const readsOnly = /^(?:[\s;]|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*select\b/i;
+const readsOnly = startingWith('select');
 const sqlOf = (stmt: InStatement | [string, InArgs?]) =>
   typeof stmt === 'string' ? stmt : Array.isArray(stmt) ? stmt[0] : stmt.sql;
 const runsAlone = (stmts: Array<InStatement | [string, InArgs?]>) =>

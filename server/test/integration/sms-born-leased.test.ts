@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../src/deps.ts';
 import { dispatchDue, leaseMs } from '../../src/sms/dispatcher.ts';
 import { outboxSender } from '../../src/sms/outbox-sender.ts';
-import { enroll, enrollSetup } from '../engine.ts';
+import { enrolled } from '../engine.ts';
 import { type Harness, makeHarness } from '../harness.ts';
 
 // A code's outbox row is written already leased to the request that queued it, which delivers it after its answer.
@@ -20,14 +20,6 @@ const rowsOf = (h: Harness, challengeId: string) =>
 const delivered = (h: Harness, outboxId: string) =>
   h.query<{ body: string }>(`SELECT body FROM dev_outbox WHERE id = '${outboxId}'`);
 const codeIn = (body: string | undefined) => /Code (\d{6})/.exec(body ?? '')?.[1];
-
-/** An enrolled account (its code read from the dev outbox) and its member. */
-async function enrolled(h: Harness) {
-  const { member, account, number } = await enrollSetup(h);
-  await enroll(h, member.token, account.id, number);
-  await h.settle();
-  return { member, account };
-}
 
 /** Runs `request` keeping the work it leaves for after its answer, for the test to run (or never) when it chooses. */
 async function answerThenHold<T>(h: Harness, request: () => Promise<T>) {

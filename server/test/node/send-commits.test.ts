@@ -5,7 +5,7 @@ import { limits } from '@twostep/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outboxSender } from '../../src/sms/outbox-sender.ts';
 import { twilioSender } from '../../src/sms/twilio.ts';
-import { enroll, enrollSetup, lastCode } from '../engine.ts';
+import { enrolled, enrollSetup, lastCode } from '../engine.ts';
 import { type Harness, makeHarness } from '../harness.ts';
 import { countingCommits } from '../support/counting-commits.ts';
 import { startTwilioStandIn } from '../support/twilio-stand-in.ts';
@@ -24,15 +24,6 @@ function databaseUrl(kind: 'memory' | 'file') {
   const dir = mkdtempSync(join(tmpdir(), 'twostep-commits-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   return `file:${join(dir, 'commits.db')}`;
-}
-
-/** The code of the newest message in the dev outbox. */
-/** An enrolled account whose member may ask for unlock codes, in outbox mode. */
-async function enrolled(h: Harness) {
-  const { member, account, number } = await enrollSetup(h);
-  await enroll(h, member.token, account.id, number);
-  await h.settle();
-  return { member, account, number };
 }
 
 describe('a send costs two write commits', () => {
